@@ -61,8 +61,7 @@ bytes encode_message(const message& msg, const wire_options& opts);
 class framer {
 public:
   explicit framer(std::size_t max_size = max_message_size)
-    : max_size_(max_size) {
-  }
+      : max_size_(max_size) {}
   /// RFC 8654: raised to 65535 once extended messages are negotiated.
   void set_max_size(std::size_t max_size) { max_size_ = max_size; }
   void feed(const std::uint8_t* data, std::size_t size);

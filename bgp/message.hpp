@@ -123,8 +123,8 @@ struct graceful_restart_entry {
 };
 
 struct graceful_restart_capability {
-  bool restarting = false;   // R bit
-  bool notification = false; // N bit (RFC 8538)
+  bool restarting = false;        // R bit
+  bool notification = false;      // N bit (RFC 8538)
   std::uint16_t restart_time = 0; // seconds, 12 bits
   std::vector<graceful_restart_entry> families;
   friend bool operator==(const graceful_restart_capability& a,
@@ -235,11 +235,11 @@ struct mp_reach {
   afi_safi family;
   net::ip_address next_hop;
   std::optional<net::ip_address> link_local_next_hop;
-  std::vector<nlri> nlri;
+  std::vector<nlri> announced;
   friend bool operator==(const mp_reach& a, const mp_reach& b) {
     return a.family == b.family && a.next_hop == b.next_hop
            && a.link_local_next_hop == b.link_local_next_hop
-           && a.nlri == b.nlri;
+           && a.announced == b.announced;
   }
 };
 
@@ -265,13 +265,13 @@ struct atomic_aggregate {
   friend bool operator==(atomic_aggregate, atomic_aggregate) { return true; }
 };
 
-using attribute_value =
-  std::variant<origin, as_path, net::ip_address, // NEXT_HOP (IPv4)
-               std::uint32_t,                    // MED or LOCAL_PREF
-               atomic_aggregate, aggregator,
-               std::vector<std::uint32_t>, // COMMUNITIES (RFC 1997)
-               std::vector<large_community>, mp_reach, mp_unreach,
-               raw_attribute>;
+using attribute_value
+  = std::variant<origin, as_path, net::ip_address, // NEXT_HOP (IPv4)
+                 std::uint32_t,                    // MED or LOCAL_PREF
+                 atomic_aggregate, aggregator,
+                 std::vector<std::uint32_t>, // COMMUNITIES (RFC 1997)
+                 std::vector<large_community>, mp_reach, mp_unreach,
+                 raw_attribute>;
 
 struct path_attribute {
   std::uint8_t flags = 0; // as received; encode keeps them (extended length

@@ -28,12 +28,12 @@ struct session_config {
 struct negotiated_session {
   std::uint32_t peer_as = 0;
   std::uint32_t peer_id = 0;
-  std::uint16_t hold_time = 0; // min of both; 0 disables hold/keepalive
+  std::uint16_t hold_time = 0;      // min of both; 0 disables hold/keepalive
   std::uint16_t keepalive_time = 0; // hold_time / 3
   std::vector<afi_safi> families;   // both advertised (IPv4 unicast implied
                                     // when neither sent multiprotocol)
-  wire_options tx; // how we encode what we send
-  wire_options rx; // how we decode what we receive
+  wire_options tx;                  // how we encode what we send
+  wire_options rx;                  // how we decode what we receive
   bool route_refresh = false;
   std::optional<graceful_restart_capability> peer_graceful_restart;
   capabilities peer_caps;

@@ -12,7 +12,9 @@ tl::unexpected<parse_error> fail(std::string what) {
   return tl::unexpected<parse_error>(parse_error{std::move(what)});
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 int hex_value(char c) {
   if (is_digit(c))
@@ -88,9 +90,9 @@ parse_v6_bytes(std::string_view text) {
   }
   std::vector<std::uint8_t> bytes_head;
   std::vector<std::uint8_t> bytes_tail;
-  auto emit = [](std::vector<std::string_view>& groups,
-                 std::vector<std::uint8_t>& out,
-                 bool may_end_v4) -> tl::expected<void, parse_error> {
+  auto emit
+    = [](std::vector<std::string_view>& groups, std::vector<std::uint8_t>& out,
+         bool may_end_v4) -> tl::expected<void, parse_error> {
     for (std::size_t i = 0; i < groups.size(); ++i) {
       auto grp = groups[i];
       bool last = i + 1 == groups.size();

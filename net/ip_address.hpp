@@ -68,9 +68,7 @@ struct prefix {
   friend bool operator==(const prefix& a, const prefix& b) {
     return a.length == b.length && a.addr == b.addr;
   }
-  friend bool operator!=(const prefix& a, const prefix& b) {
-    return !(a == b);
-  }
+  friend bool operator!=(const prefix& a, const prefix& b) { return !(a == b); }
   friend bool operator<(const prefix& a, const prefix& b) {
     return a.addr != b.addr ? a.addr < b.addr : a.length < b.length;
   }

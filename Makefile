@@ -1,0 +1,52 @@
+# porter — the two commands a new user needs are `make sim` and `make test`.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+CMAKE      ?= cmake
+CTEST_J    ?= 2
+FUZZ_SECONDS ?= 600
+
+.PHONY: all deps configure build test sim bench asan fuzz format manifests clean
+
+all: build
+
+deps:
+	@.ci/deps
+
+$(BUILD)/build.ninja:
+	$(CMAKE) -S . -B $(BUILD) -G Ninja
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	$(CMAKE) --build $(BUILD)
+
+# Every test label except the benchmarks.
+test: build
+	cd $(BUILD) && ctest --output-on-failure --no-tests=error -j $(CTEST_J) -LE bench
+
+# The simulation demo (see README: arrives with the simulation issue).
+sim: build
+	$(BUILD)/actors/porter sim demo
+
+bench: build
+	cd $(BUILD) && ctest --output-on-failure -L bench --verbose
+
+# Unit and actor tests under AddressSanitizer + UBSan.
+asan: deps
+	$(CMAKE) -S . -B $(ASAN_BUILD) -G Ninja -DPORTER_SANITIZE=ON
+	$(CMAKE) --build $(ASAN_BUILD)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(CTEST_J) -L 'unit|actor|fuzz|golden'
+
+# libFuzzer run of the BGP decoder (clang), seeded from the committed corpus.
+fuzz: deps
+	CXX=clang++ $(CMAKE) -S . -B $(FUZZ_BUILD) -G Ninja -DPORTER_FUZZ=ON
+	$(CMAKE) --build $(FUZZ_BUILD) --target fuzz_bgp_decode
+	mkdir -p $(FUZZ_BUILD)/corpus && cp test/fuzz/corpus/* $(FUZZ_BUILD)/corpus/
+	$(FUZZ_BUILD)/test/fuzz/fuzz_bgp_decode -max_total_time=$(FUZZ_SECONDS) $(FUZZ_BUILD)/corpus
+
+format:
+	git ls-files -co --exclude-standard -- '*.cpp' '*.hpp' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
