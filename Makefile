@@ -5,6 +5,13 @@ FUZZ_BUILD ?= build-fuzz
 CMAKE      ?= cmake
 CTEST_J    ?= 2
 FUZZ_SECONDS ?= 600
+CMAKE_ARGS ?=
+
+# `make test ASAN=1`: the same tests built with AddressSanitizer + UBSan.
+ifeq ($(ASAN),1)
+BUILD := $(ASAN_BUILD)
+CMAKE_ARGS += -DPORTER_SANITIZE=ON
+endif
 
 .PHONY: all deps configure build test sim bench asan fuzz format manifests clean
 
@@ -14,7 +21,7 @@ deps:
 	@.ci/deps
 
 $(BUILD)/build.ninja:
-	$(CMAKE) -S . -B $(BUILD) -G Ninja
+	$(CMAKE) -S . -B $(BUILD) -G Ninja $(CMAKE_ARGS)
 
 configure: deps $(BUILD)/build.ninja
 
@@ -32,7 +39,7 @@ sim: build
 bench: build
 	cd $(BUILD) && ctest --output-on-failure -L bench --verbose
 
-# Unit and actor tests under AddressSanitizer + UBSan.
+# Unit, actor, golden and fuzz-replay tests under AddressSanitizer + UBSan.
 asan: deps
 	$(CMAKE) -S . -B $(ASAN_BUILD) -G Ninja -DPORTER_SANITIZE=ON
 	$(CMAKE) --build $(ASAN_BUILD)
