@@ -14,6 +14,17 @@ CAF_BEGIN_TYPE_ID_BLOCK(porter, caf::first_custom_type_id)
   CAF_ADD_ATOM(porter, porter::atoms, restart_atom, "restart")
   CAF_ADD_ATOM(porter, porter::atoms, children_atom, "children")
 
+  // BGP speaker and sessions
+  CAF_ADD_ATOM(porter, porter::atoms, routes_atom, "routes")
+  CAF_ADD_ATOM(porter, porter::atoms, stats_atom, "stats")
+  CAF_ADD_ATOM(porter, porter::atoms, peer_event_atom, "peer_event")
+  CAF_ADD_ATOM(porter, porter::atoms, io_up_atom, "io_up")
+  CAF_ADD_ATOM(porter, porter::atoms, io_data_atom, "io_data")
+  CAF_ADD_ATOM(porter, porter::atoms, io_down_atom, "io_down")
+  CAF_ADD_ATOM(porter, porter::atoms, timer_atom, "timer")
+  CAF_ADD_ATOM(porter, porter::atoms, add_peer_atom, "add_peer")
+  CAF_ADD_ATOM(porter, porter::atoms, del_peer_atom, "del_peer")
+
 CAF_END_TYPE_ID_BLOCK(porter)
 
 namespace porter {
@@ -30,6 +41,21 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, child_status& x) {
   return f(caf::meta::type_name("child_status"), x.name, x.running, x.restarts,
            x.consecutive_failures);
+}
+
+/// What a BGP session tells its observer (the speaker, a test, the probe).
+struct peer_event {
+  std::string peer;
+  /// "state" (detail: the new FSM state), "established" (detail:
+  /// "add_path=<0|1> hold=<s>"), "down" (detail: the reason), "updates"
+  /// (detail: the number of UPDATEs just sent).
+  std::string kind;
+  std::string detail;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_event& x) {
+  return f(caf::meta::type_name("peer_event"), x.peer, x.kind, x.detail);
 }
 
 } // namespace porter

@@ -69,6 +69,7 @@ struct tcp_connection::impl {
   std::deque<std::vector<std::uint8_t>> outbox;
   std::array<std::uint8_t, 16384> read_buffer{};
   bool closed = false;
+  bool closing = false; // close once the outbox is written
   endpoint remote;
   endpoint local;
 };
@@ -100,9 +101,10 @@ void read_loop(std::shared_ptr<tcp_connection> self, tcp_connection::impl& s) {
         fail(s, ec == asio::error::eof ? "closed by peer" : ec.message());
         return;
       }
-      s.callbacks.on_data(std::vector<std::uint8_t>(
-        s.read_buffer.begin(),
-        s.read_buffer.begin() + static_cast<std::ptrdiff_t>(n)));
+      if (s.callbacks.on_data)
+        s.callbacks.on_data(std::vector<std::uint8_t>(
+          s.read_buffer.begin(),
+          s.read_buffer.begin() + static_cast<std::ptrdiff_t>(n)));
       read_loop(self, s);
     });
 }
@@ -190,7 +192,7 @@ void tcp_connection::send(std::vector<std::uint8_t> data) {
   asio::post(impl_->socket.get_executor(),
              [self, data = std::move(data)]() mutable {
                auto& s = *self->impl_;
-               if (s.closed)
+               if (s.closed || s.closing)
                  return;
                s.outbox.push_back(std::move(data));
                if (s.outbox.size() == 1)
@@ -203,7 +205,19 @@ void tcp_connection::close() {
   asio::post(impl_->socket.get_executor(), [self] {
     auto& s = *self->impl_;
     s.callbacks = {}; // no callback after an explicit close
-    fail(s, "closed locally");
+    s.closing = true;
+    // A NOTIFICATION queued just before must reach the peer (RFC 4271 §6:
+    // "the BGP connection is closed" after it is sent).
+    if (s.outbox.empty()) {
+      fail(s, "closed locally");
+      return;
+    }
+    // A peer that reads nothing must not keep the socket forever.
+    s.timer.expires_after(std::chrono::seconds(5));
+    s.timer.async_wait([self](const boost::system::error_code& ec) {
+      if (!ec)
+        fail(*self->impl_, "close timeout");
+    });
   });
 }
 

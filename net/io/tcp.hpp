@@ -62,7 +62,8 @@ public:
 
   /// Queues bytes for sending. Thread-safe.
   void send(std::vector<std::uint8_t> data);
-  /// Closes the socket; no callback fires afterwards. Thread-safe.
+  /// Closes the socket once what was queued is written; no callback fires
+  /// afterwards. Thread-safe.
   void close();
   /// For accepted connections: install callbacks and start reading.
   void start(connection_callbacks callbacks);

@@ -1,0 +1,280 @@
+#include "actors/bgp_session.hpp"
+
+#include <array>
+#include <optional>
+
+#include "actors/logging.hpp"
+#include "bgp/codec.hpp"
+#include "bgp/fsm.hpp"
+#include "net/io/tcp.hpp"
+
+namespace porter {
+
+namespace {
+
+using bgp::fsm_action;
+using bgp::fsm_event;
+using bgp::fsm_event_type;
+
+class bgp_session_state {
+public:
+  static inline const char* name = "bgp_session";
+
+  explicit bgp_session_state(caf::event_based_actor* self) : self_(self) {}
+
+  caf::behavior make_behavior(session_args args) {
+    args_ = std::move(args);
+    if (args_.peer.name.empty())
+      args_.peer.name = net::to_string(args_.peer.address);
+    fsm_.emplace(bgp::make_fsm_config(args_.speaker, args_.peer));
+    stats_.peer = args_.peer.name;
+    stats_.state = std::string(to_string(fsm_->state()));
+    self_->set_exit_handler([this](caf::exit_msg& msg) { on_exit(msg); });
+    handle(fsm_event_type::manual_start);
+    return {
+      [this](atoms::routes_atom, routes_snapshot routes) {
+        on_routes(std::move(routes));
+      },
+      [this](atoms::stats_atom) { return stats(); },
+      [this](atoms::io_up_atom, std::uint64_t gen) {
+        if (gen == conn_gen_)
+          handle(fsm_event_type::tcp_cr_acked);
+      },
+      [this](atoms::io_data_atom, std::uint64_t gen,
+             const std::vector<std::uint8_t>& data) { on_data(gen, data); },
+      [this](atoms::io_down_atom, std::uint64_t gen, const std::string& why) {
+        if (gen != conn_gen_)
+          return;
+        stats_.last_error = why;
+        conn_.reset();
+        handle(fsm_event_type::tcp_connection_fails);
+      },
+      [this](atoms::timer_atom, std::uint8_t kind, std::uint64_t gen) {
+        auto t = static_cast<bgp::timer_kind>(kind);
+        if (gen == timer_gen_[kind])
+          handle(bgp::expiry_event(t));
+      },
+    };
+  }
+
+private:
+  // --- events in ----------------------------------------------------------
+
+  void on_routes(routes_snapshot routes) {
+    args_.routes = std::move(routes);
+    if (rib_) {
+      rib_->set_desired(*args_.routes);
+      flush_updates();
+    }
+  }
+
+  void on_data(std::uint64_t gen, const std::vector<std::uint8_t>& data) {
+    if (gen != conn_gen_)
+      return;
+    framer_.feed(data.data(), data.size());
+    // Stop as soon as an event closed the connection.
+    while (conn_ && gen == conn_gen_) {
+      auto frame = framer_.next();
+      if (!frame) {
+        handle(bgp::event_for_decode_error(frame.error()));
+        return;
+      }
+      if (!*frame)
+        return;
+      on_frame(**frame);
+    }
+  }
+
+  void on_frame(const bgp::bytes& frame) {
+    auto decoded = bgp::decode_message(frame.data(), frame.size(), rx_);
+    if (!decoded) {
+      handle(bgp::event_for_decode_error(decoded.error()));
+      return;
+    }
+    stats_.count_in(bgp::type_of(decoded->msg));
+    if (decoded->cause)
+      log::warn(
+        "update_error_handled",
+        {{"peer", args_.peer.name}, {"error", bgp::describe(*decoded->cause)}});
+    if (std::holds_alternative<bgp::route_refresh_message>(decoded->msg)
+        && rib_) {
+      // RFC 2918 §4: re-advertise the whole Adj-RIB-Out.
+      rib_->clear();
+      flush_updates();
+    }
+    if (auto* n = std::get_if<bgp::notification>(&decoded->msg))
+      stats_.last_error = "received " + bgp::describe(*n);
+    handle(bgp::event_for(decoded->msg));
+  }
+
+  void on_exit(const caf::exit_msg& msg) {
+    handle({fsm_event_type::manual_stop, std::string("porter is stopping")});
+    self_->quit(msg.reason);
+  }
+
+  // --- the pure core, and the actions it returns ------------------------
+
+  void handle(const fsm_event& ev) {
+    auto before = fsm_->state();
+    for (auto& action : fsm_->handle(ev))
+      std::visit([this](auto& a) { perform(a); }, action);
+    if (fsm_->state() != before) {
+      stats_.state = std::string(to_string(fsm_->state()));
+      log::debug("bgp_state", {{"peer", args_.peer.name},
+                               {"from", std::string(to_string(before))},
+                               {"to", stats_.state}});
+      notify("state", stats_.state);
+    }
+  }
+
+  void perform(const bgp::initiate_connection&) {
+    auto gen = ++conn_gen_;
+    framer_ = bgp::framer();
+    rx_ = tx_ = bgp::wire_options{};
+    auto me = caf::actor_cast<caf::actor>(self_);
+    net::io::socket_options opts;
+    opts.local_address = args_.peer.local_address;
+    conn_ = net::io::tcp_connection::connect(
+      *args_.io, {args_.peer.address, args_.peer.port}, opts,
+      {[me, gen] { caf::anon_send(me, atoms::io_up_atom_v, gen); },
+       [me, gen](std::vector<std::uint8_t> data) {
+         caf::anon_send(me, atoms::io_data_atom_v, gen, std::move(data));
+       },
+       [me, gen](std::string why) {
+         caf::anon_send(me, atoms::io_down_atom_v, gen, std::move(why));
+       }});
+  }
+
+  void perform(const bgp::close_connection&) {
+    ++conn_gen_; // anything still in flight from it is stale
+    if (conn_)
+      conn_->close();
+    conn_.reset();
+  }
+
+  void perform(const bgp::send_open&) {
+    const auto& cfg = fsm_->config().session;
+    send(bgp::make_open(cfg.local_as, cfg.hold_time, cfg.local_id,
+                        cfg.local_caps));
+  }
+
+  void perform(const bgp::send_keepalive&) { send(bgp::keepalive_message{}); }
+
+  void perform(const bgp::send_notification& a) {
+    stats_.last_error = "sent " + bgp::describe(a.notif);
+    send(a.notif);
+  }
+
+  void perform(const bgp::start_timer& a) {
+    auto kind = static_cast<std::uint8_t>(a.timer);
+    self_->delayed_send(self_, a.duration, atoms::timer_atom_v, kind,
+                        ++timer_gen_[kind]);
+  }
+
+  void perform(const bgp::stop_timer& a) {
+    ++timer_gen_[static_cast<std::uint8_t>(a.timer)];
+  }
+
+  void perform(const bgp::session_established& a) {
+    tx_ = a.session.tx;
+    rx_ = a.session.rx;
+    framer_.set_max_size(rx_.max_size());
+    rib_.emplace(bgp::make_peer_context(fsm_->config().session, a.session));
+    established_at_ = self_->clock().now();
+    ++stats_.established_count;
+    stats_.add_path = rib_->context().add_path_v4;
+    stats_.hold_time = a.session.hold_time;
+    log::info("bgp_session_up",
+              {{"peer", args_.peer.name},
+               {"peer_as", std::to_string(a.session.peer_as)},
+               {"add_path", stats_.add_path ? "1" : "0"},
+               {"hold", std::to_string(a.session.hold_time)}});
+    notify("established", std::string("add_path=")
+                            + (stats_.add_path ? "1" : "0")
+                            + " hold=" + std::to_string(a.session.hold_time));
+    if (args_.routes)
+      rib_->set_desired(*args_.routes);
+    flush_updates();
+    // RFC 4724 §2: End-of-RIB after the initial table, per family.
+    for (auto family : a.session.families)
+      send(bgp::make_end_of_rib(family));
+  }
+
+  void perform(const bgp::session_down& a) {
+    rib_.reset();
+    established_at_.reset();
+    stats_.advertised_paths = 0;
+    std::string why(to_string(a.reason));
+    if (a.cause)
+      why += ": " + bgp::describe(*a.cause);
+    else if (!stats_.last_error.empty())
+      why += ": " + stats_.last_error;
+    log::info("bgp_session_down", {{"peer", args_.peer.name}, {"why", why}});
+    notify("down", why);
+  }
+
+  // --- helpers --------------------------------------------------------------
+
+  void flush_updates() {
+    if (!rib_)
+      return;
+    auto updates = rib_->pending_updates(tx_.max_size());
+    for (auto& u : updates)
+      send(std::move(u));
+    stats_.advertised_paths = rib_->advertised_paths();
+    if (!updates.empty())
+      notify("updates", std::to_string(updates.size()));
+  }
+
+  void send(bgp::message msg) {
+    if (!conn_)
+      return;
+    stats_.count_out(bgp::type_of(msg));
+    conn_->send(bgp::encode_message(msg, tx_));
+  }
+
+  void notify(const char* kind, std::string detail) {
+    if (args_.observer)
+      self_->send(args_.observer, atoms::peer_event_atom_v,
+                  peer_event{args_.peer.name, kind, std::move(detail)});
+  }
+
+  bgp::peer_stats stats() const {
+    auto out = stats_;
+    if (established_at_)
+      out.uptime_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        self_->clock().now() - *established_at_)
+                        .count();
+    return out;
+  }
+
+  caf::event_based_actor* self_;
+  session_args args_;
+  std::optional<bgp::fsm> fsm_;
+  std::optional<bgp::adj_rib_out> rib_; // only while Established
+  std::shared_ptr<net::io::tcp_connection> conn_;
+  std::uint64_t conn_gen_ = 0;
+  std::array<std::uint64_t, bgp::timer_kind_count> timer_gen_{};
+  bgp::framer framer_;
+  bgp::wire_options rx_;
+  bgp::wire_options tx_;
+  bgp::peer_stats stats_;
+  std::optional<caf::actor_clock::time_point> established_at_;
+};
+
+caf::behavior session_behavior(caf::stateful_actor<bgp_session_state>* self,
+                               session_args args) {
+  return self->state.make_behavior(std::move(args));
+}
+
+} // namespace
+
+caf::actor spawn_bgp_session(caf::actor_system& sys, session_args args) {
+  return sys.spawn(session_behavior, std::move(args));
+}
+
+caf::actor spawn_bgp_session(caf::local_actor* parent, session_args args) {
+  return parent->spawn(session_behavior, std::move(args));
+}
+
+} // namespace porter

@@ -1,0 +1,41 @@
+// One BGP session: owns one TCP connection (net/io adapter), one RFC 4271
+// FSM, the framer and this peer's Adj-RIB-Out. Handlers feed events to the
+// pure core and perform the actions it returns; nothing else decides.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "actors/messages.hpp"
+#include "bgp/adj_rib_out.hpp"
+#include "bgp/peer_config.hpp"
+#include "bgp/peer_stats.hpp"
+
+namespace porter::net::io {
+class io_thread;
+} // namespace porter::net::io
+
+namespace porter {
+
+/// Immutable snapshot of the routes all peers should have.
+using routes_snapshot = std::shared_ptr<const bgp::desired_routes>;
+
+struct session_args {
+  bgp::speaker_config speaker;
+  bgp::peer_config peer;
+  std::shared_ptr<net::io::io_thread> io;
+  routes_snapshot routes; // may be null: nothing to announce yet
+  caf::actor observer;    // may be null
+};
+
+/// Spawns the session and starts it (RFC 4271 ManualStart). Messages:
+/// (routes_atom, routes_snapshot) replaces the desired routes;
+/// (stats_atom) → bgp::peer_stats. An exit message sends a Cease
+/// (administrative shutdown) before the actor terminates.
+caf::actor spawn_bgp_session(caf::actor_system& sys, session_args args);
+caf::actor spawn_bgp_session(caf::local_actor* parent, session_args args);
+
+} // namespace porter
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(porter::routes_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(porter::bgp::peer_stats)

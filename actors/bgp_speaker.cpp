@@ -1,0 +1,158 @@
+#include "actors/bgp_speaker.hpp"
+
+#include <map>
+
+#include "actors/logging.hpp"
+
+namespace porter {
+
+namespace {
+
+struct session_slot {
+  bgp::peer_config config;
+  caf::actor handle;
+  caf::actor_clock::time_point started_at;
+  std::uint32_t consecutive_failures = 0;
+  std::uint64_t generation = 0;
+};
+
+class bgp_speaker_state {
+public:
+  static inline const char* name = "bgp_speaker";
+
+  explicit bgp_speaker_state(caf::event_based_actor* self) : self_(self) {}
+
+  caf::behavior make_behavior(speaker_args args) {
+    args_ = std::move(args);
+    routes_ = std::make_shared<const bgp::desired_routes>();
+    self_->set_down_handler([this](caf::down_msg& msg) { on_down(msg); });
+    self_->set_exit_handler([this](caf::exit_msg& msg) {
+      for (auto& [name, slot] : sessions_)
+        if (slot.handle)
+          self_->send_exit(slot.handle, msg.reason);
+      self_->quit(msg.reason);
+    });
+    return {
+      [this](atoms::add_peer_atom, const bgp::peer_config& peer) {
+        add_peer(peer);
+      },
+      [this](atoms::del_peer_atom, const std::string& name) { del_peer(name); },
+      [this](atoms::routes_atom, routes_snapshot routes) {
+        routes_ = std::move(routes);
+        for (auto& [name, slot] : sessions_)
+          if (slot.handle)
+            self_->send(slot.handle, atoms::routes_atom_v, routes_);
+      },
+      [this](atoms::peer_event_atom, const peer_event& ev) {
+        if (args_.observer)
+          self_->send(args_.observer, atoms::peer_event_atom_v, ev);
+      },
+      [this](atoms::stats_atom) { return collect_stats(); },
+      [this](atoms::restart_atom, const std::string& name,
+             std::uint64_t generation) { restart(name, generation); },
+    };
+  }
+
+private:
+  void add_peer(const bgp::peer_config& peer) {
+    auto name = peer.name.empty() ? net::to_string(peer.address) : peer.name;
+    del_peer(name);
+    auto& slot = sessions_[name];
+    slot.config = peer;
+    slot.config.name = name;
+    start(slot);
+    log::info("bgp_peer_added", {{"peer", name}});
+  }
+
+  void del_peer(const std::string& name) {
+    auto it = sessions_.find(name);
+    if (it == sessions_.end())
+      return;
+    if (it->second.handle) {
+      self_->demonitor(it->second.handle);
+      self_->send_exit(it->second.handle, caf::exit_reason::user_shutdown);
+    }
+    sessions_.erase(it);
+  }
+
+  void start(session_slot& slot) {
+    auto me = caf::actor_cast<caf::actor>(self_);
+    slot.handle = spawn_bgp_session(
+      self_, session_args{args_.speaker, slot.config, args_.io, routes_, me});
+    slot.started_at = self_->clock().now();
+    self_->monitor(slot.handle);
+  }
+
+  void on_down(const caf::down_msg& msg) {
+    for (auto& [name, slot] : sessions_) {
+      if (slot.handle.address() != msg.source)
+        continue;
+      slot.handle = nullptr;
+      auto ran_for = std::chrono::duration_cast<std::chrono::milliseconds>(
+        self_->clock().now() - slot.started_at);
+      slot.consecutive_failures = next_failure_count(
+        args_.restarts, slot.consecutive_failures, ran_for);
+      auto delay = restart_delay(args_.restarts, slot.consecutive_failures);
+      log::warn("bgp_session_crashed",
+                {{"peer", name}, {"reason", to_string(msg.reason)}});
+      self_->delayed_send(self_, delay, atoms::restart_atom_v, name,
+                          ++slot.generation);
+      return;
+    }
+  }
+
+  void restart(const std::string& name, std::uint64_t generation) {
+    auto it = sessions_.find(name);
+    if (it == sessions_.end() || it->second.generation != generation
+        || it->second.handle)
+      return;
+    start(it->second);
+  }
+
+  caf::result<std::vector<bgp::peer_stats>> collect_stats() {
+    auto promise = self_->make_response_promise<std::vector<bgp::peer_stats>>();
+    auto pending = std::make_shared<std::size_t>(0);
+    auto out = std::make_shared<std::vector<bgp::peer_stats>>();
+    for (auto& [name, slot] : sessions_)
+      if (slot.handle)
+        ++*pending;
+    if (*pending == 0) {
+      promise.deliver(*out);
+      return promise;
+    }
+    auto done = [promise, pending, out]() mutable {
+      if (--*pending == 0)
+        promise.deliver(*out);
+    };
+    for (auto& [name, slot] : sessions_) {
+      if (!slot.handle)
+        continue;
+      self_->request(slot.handle, std::chrono::seconds(5), atoms::stats_atom_v)
+        .then(
+          [out, done](bgp::peer_stats& s) mutable {
+            out->push_back(std::move(s));
+            done();
+          },
+          [done](caf::error&) mutable { done(); });
+    }
+    return promise;
+  }
+
+  caf::event_based_actor* self_;
+  speaker_args args_;
+  routes_snapshot routes_;
+  std::map<std::string, session_slot> sessions_;
+};
+
+caf::behavior speaker_behavior(caf::stateful_actor<bgp_speaker_state>* self,
+                               speaker_args args) {
+  return self->state.make_behavior(std::move(args));
+}
+
+} // namespace
+
+caf::actor spawn_bgp_speaker(caf::actor_system& sys, speaker_args args) {
+  return sys.spawn(speaker_behavior, std::move(args));
+}
+
+} // namespace porter

@@ -1,0 +1,139 @@
+#include "bgp/peer_config.hpp"
+
+#include "bgp/codec.hpp"
+#include "bgp/peer_stats.hpp"
+
+namespace porter::bgp {
+
+capabilities local_capabilities(const speaker_config& speaker,
+                                const peer_config& peer) {
+  capabilities caps;
+  caps.multiprotocol.push_back(ipv4_unicast);
+  if (peer.ipv6)
+    caps.multiprotocol.push_back(ipv6_unicast);
+  caps.four_octet_as = speaker.local_as;
+  caps.route_refresh = true;
+  caps.extended_message = true;
+  if (peer.add_path)
+    for (auto f : caps.multiprotocol)
+      caps.add_path.push_back({f, add_path_direction::send});
+  return caps;
+}
+
+fsm_config make_fsm_config(const speaker_config& speaker,
+                           const peer_config& peer) {
+  fsm_config cfg;
+  cfg.session.local_as = speaker.local_as;
+  cfg.session.peer_as = peer.peer_as;
+  cfg.session.local_id = speaker.router_id;
+  cfg.session.hold_time = peer.hold_time;
+  cfg.session.local_caps = local_capabilities(speaker, peer);
+  cfg.passive = peer.passive;
+  cfg.connect_retry_time = peer.connect_retry;
+  return cfg;
+}
+
+fsm_event_type expiry_event(timer_kind t) {
+  switch (t) {
+    case timer_kind::connect_retry:
+      return fsm_event_type::connect_retry_timer_expires;
+    case timer_kind::hold:
+      return fsm_event_type::hold_timer_expires;
+    case timer_kind::keepalive:
+      return fsm_event_type::keepalive_timer_expires;
+    case timer_kind::idle_hold:
+      return fsm_event_type::idle_hold_timer_expires;
+    case timer_kind::idle_hold_reset:
+      return fsm_event_type::idle_hold_reset_timer_expires;
+  }
+  return fsm_event_type::hold_timer_expires;
+}
+
+namespace {
+
+struct event_of_message {
+  fsm_event operator()(const open_message& o) const {
+    return {fsm_event_type::bgp_open, o};
+  }
+  fsm_event operator()(const update_message&) const {
+    return fsm_event_type::update_msg;
+  }
+  fsm_event operator()(const notification& n) const {
+    // RFC 4271 §8.1.5 Event 24: a NOTIFICATION with a version error.
+    bool version_error
+      = n.code == static_cast<std::uint8_t>(error_code::open_message)
+        && n.subcode == open_subcode::unsupported_version;
+    return {version_error ? fsm_event_type::notif_msg_ver_err
+                          : fsm_event_type::notif_msg,
+            n};
+  }
+  fsm_event operator()(const keepalive_message&) const {
+    return fsm_event_type::keepalive_msg;
+  }
+  // RFC 2918 §4: a ROUTE-REFRESH is a valid message in Established; the FSM
+  // treats it like an UPDATE (restart the hold timer).
+  fsm_event operator()(const route_refresh_message&) const {
+    return fsm_event_type::update_msg;
+  }
+};
+
+} // namespace
+
+fsm_event event_for(const message& msg) {
+  return std::visit(event_of_message{}, msg);
+}
+
+fsm_event event_for_decode_error(const notification& n) {
+  switch (static_cast<error_code>(n.code)) {
+    case error_code::open_message:
+      return {fsm_event_type::bgp_open_msg_err, n};
+    case error_code::update_message:
+      return {fsm_event_type::update_msg_err, n};
+    default:
+      return {fsm_event_type::bgp_header_err, n};
+  }
+}
+
+namespace {
+
+std::optional<std::uint32_t> parse_uint(const std::string& s,
+                                        std::uint64_t max) {
+  if (s.empty() || s.size() > 10)
+    return std::nullopt;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9')
+      return std::nullopt;
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (v > max)
+    return std::nullopt;
+  return static_cast<std::uint32_t>(v);
+}
+
+} // namespace
+
+std::optional<std::uint32_t> parse_asn(const std::string& text) {
+  auto dot = text.find('.');
+  if (dot == std::string::npos)
+    return parse_uint(text, 0xffffffffULL);
+  // RFC 5396 asdot: high.low, each 16 bits.
+  auto high = parse_uint(text.substr(0, dot), 0xffff);
+  auto low = parse_uint(text.substr(dot + 1), 0xffff);
+  if (!high || !low)
+    return std::nullopt;
+  return (*high << 16) | *low;
+}
+
+std::optional<std::uint32_t> parse_router_id(const std::string& text) {
+  auto a = net::parse_ip(text);
+  if (!a || !a->is_v4())
+    return std::nullopt;
+  return a->v4_host_order();
+}
+
+message_type type_of(const message& m) {
+  return static_cast<message_type>(m.index() + 1);
+}
+
+} // namespace porter::bgp

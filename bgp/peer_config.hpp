@@ -1,0 +1,64 @@
+// One BGP neighbour as porter is told to peer with it (later mapped from the
+// OpenELB BgpPeer object or the seed's config.toml), and the pure rules that
+// turn it into what the session runs: FSM configuration, our capabilities,
+// the event a decoded message or a decode failure is (RFC 4271 §8.1), and
+// what a timer's expiry is.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "bgp/fsm.hpp"
+#include "bgp/message.hpp"
+#include "net/ip_address.hpp"
+
+namespace porter::bgp {
+
+/// The speaker's own identity (BgpConf `as`, `routerId`).
+struct speaker_config {
+  std::uint32_t local_as = 0;
+  std::uint32_t router_id = 0; // host order
+};
+
+struct peer_config {
+  std::string name; // for logs and inspection; defaults to the address
+  net::ip_address address;
+  std::uint16_t port = 179;
+  std::optional<net::ip_address> local_address;
+  std::uint32_t peer_as = 0; // 0: any (dynamic neighbour)
+  std::uint16_t hold_time = 90;
+  std::chrono::milliseconds connect_retry{5'000};
+  bool passive = false;
+  /// Offer ADD-PATH send (RFC 7911) for the families we speak: ECMP needs it.
+  bool add_path = true;
+  bool ipv6 = true; // offer IPv6 unicast (RFC 4760) besides IPv4
+};
+
+/// Our capabilities towards this peer: multiprotocol IPv4 (+IPv6), 4-octet
+/// AS (RFC 6793), route refresh (RFC 2918), extended message (RFC 8654) and
+/// ADD-PATH send (RFC 7911) when enabled.
+capabilities local_capabilities(const speaker_config& speaker,
+                                const peer_config& peer);
+
+fsm_config make_fsm_config(const speaker_config& speaker,
+                           const peer_config& peer);
+
+/// RFC 4271 §8.1.2: each timer's expiry event.
+fsm_event_type expiry_event(timer_kind t);
+
+/// RFC 4271 §8.1.4/§8.1.5: the FSM event of a received, decoded message.
+fsm_event event_for(const message& msg);
+
+/// RFC 4271 §6: which FSM event a decode failure is, by the NOTIFICATION
+/// the codec produced (header errors are Event 21, OPEN errors Event 22,
+/// UPDATE errors Event 28).
+fsm_event event_for_decode_error(const notification& n);
+
+/// Decodes 4-octet ASNs and router ids written "65000" / "1.2" (asdot,
+/// RFC 5396) and dotted-quad identifiers.
+std::optional<std::uint32_t> parse_asn(const std::string& text);
+std::optional<std::uint32_t> parse_router_id(const std::string& text);
+
+} // namespace porter::bgp
