@@ -116,8 +116,8 @@ private:
 
   void handle(const fsm_event& ev) {
     auto before = fsm_->state();
-    for (auto& action : fsm_->handle(ev))
-      std::visit([this](auto& a) { perform(a); }, action);
+    auto actions = fsm_->handle(ev);
+    // Observers see the new state before what the actions report.
     if (fsm_->state() != before) {
       stats_.state = std::string(to_string(fsm_->state()));
       log::debug("bgp_state", {{"peer", args_.peer.name},
@@ -125,6 +125,8 @@ private:
                                {"to", stats_.state}});
       notify("state", stats_.state);
     }
+    for (auto& action : actions)
+      std::visit([this](auto& a) { perform(a); }, action);
   }
 
   void perform(const bgp::initiate_connection&) {
