@@ -36,6 +36,9 @@ public:
         on_routes(std::move(routes));
       },
       [this](atoms::stats_atom) { return stats(); },
+      [this](atoms::incoming_atom, const connection_ptr& conn) {
+        on_incoming(conn);
+      },
       [this](atoms::io_up_atom, std::uint64_t gen) {
         if (gen == conn_gen_)
           handle(fsm_event_type::tcp_cr_acked);
@@ -131,20 +134,63 @@ private:
 
   void perform(const bgp::initiate_connection&) {
     auto gen = ++conn_gen_;
-    framer_ = bgp::framer();
-    rx_ = tx_ = bgp::wire_options{};
-    auto me = caf::actor_cast<caf::actor>(self_);
+    reset_stream();
+    auto t = bgp::transport_for(args_.speaker, args_.peer);
     net::io::socket_options opts;
     opts.local_address = args_.peer.local_address;
+    opts.local_port = args_.peer.local_port;
+    opts.md5_password = args_.peer.md5_password;
+    opts.ttl = t.ttl;
+    opts.min_ttl = t.min_ttl;
+    opts.user_timeout = t.user_timeout;
     conn_ = net::io::tcp_connection::connect(
-      *args_.io, {args_.peer.address, args_.peer.port}, opts,
-      {[me, gen] { caf::anon_send(me, atoms::io_up_atom_v, gen); },
-       [me, gen](std::vector<std::uint8_t> data) {
-         caf::anon_send(me, atoms::io_data_atom_v, gen, std::move(data));
-       },
-       [me, gen](std::string why) {
-         caf::anon_send(me, atoms::io_down_atom_v, gen, std::move(why));
-       }});
+      *args_.io, {args_.peer.address, args_.peer.port}, opts, callbacks(gen));
+  }
+
+  // RFC 4271 §8.2.2: the peer's connection is taken in Connect and Active
+  // (Event 17); in Idle it is refused, and from OpenSent on the connection
+  // we already have wins (a simplification of §6.8 that cannot deadlock:
+  // the peer sees our connection complete).
+  void on_incoming(const std::shared_ptr<net::io::tcp_connection>& conn) {
+    auto st = fsm_->state();
+    if (st != bgp::fsm_state::connect && st != bgp::fsm_state::active) {
+      log::info(
+        "bgp_connection_refused",
+        {{"peer", args_.peer.name}, {"state", std::string(to_string(st))}});
+      conn->close();
+      return;
+    }
+    if (conn_)
+      conn_->close(); // our own attempt, still in progress
+    auto gen = ++conn_gen_;
+    reset_stream();
+    auto t = bgp::transport_for(args_.speaker, args_.peer);
+    net::io::socket_options opts;
+    opts.ttl = t.ttl;
+    opts.min_ttl = t.min_ttl;
+    opts.user_timeout = t.user_timeout;
+    if (auto err = net::io::apply_connected_options(*conn, opts); !err.empty())
+      log::warn("bgp_socket_option",
+                {{"peer", args_.peer.name}, {"error", err}});
+    conn_ = conn;
+    conn_->start(callbacks(gen));
+    handle(fsm_event_type::tcp_connection_confirmed);
+  }
+
+  void reset_stream() {
+    framer_ = bgp::framer();
+    rx_ = tx_ = bgp::wire_options{};
+  }
+
+  net::io::connection_callbacks callbacks(std::uint64_t gen) {
+    auto me = caf::actor_cast<caf::actor>(self_);
+    return {[me, gen] { caf::anon_send(me, atoms::io_up_atom_v, gen); },
+            [me, gen](std::vector<std::uint8_t> data) {
+              caf::anon_send(me, atoms::io_data_atom_v, gen, std::move(data));
+            },
+            [me, gen](std::string why) {
+              caf::anon_send(me, atoms::io_down_atom_v, gen, std::move(why));
+            }};
   }
 
   void perform(const bgp::close_connection&) {

@@ -13,12 +13,16 @@
 
 namespace porter::net::io {
 class io_thread;
+class tcp_connection;
 } // namespace porter::net::io
 
 namespace porter {
 
 /// Immutable snapshot of the routes all peers should have.
 using routes_snapshot = std::shared_ptr<const bgp::desired_routes>;
+
+/// A connection accepted by the speaker's listener, handed to a session.
+using connection_ptr = std::shared_ptr<net::io::tcp_connection>;
 
 struct session_args {
   bgp::speaker_config speaker;
@@ -30,7 +34,8 @@ struct session_args {
 
 /// Spawns the session and starts it (RFC 4271 ManualStart). Messages:
 /// (routes_atom, routes_snapshot) replaces the desired routes;
-/// (stats_atom) → bgp::peer_stats. An exit message sends a Cease
+/// (stats_atom) → bgp::peer_stats; (incoming_atom, connection_ptr) offers a
+/// connection the peer opened to us. An exit message sends a Cease
 /// (administrative shutdown) before the actor terminates.
 caf::actor spawn_bgp_session(caf::actor_system& sys, session_args args);
 caf::actor spawn_bgp_session(caf::local_actor* parent, session_args args);
@@ -39,3 +44,4 @@ caf::actor spawn_bgp_session(caf::local_actor* parent, session_args args);
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(porter::routes_snapshot)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(porter::bgp::peer_stats)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(porter::connection_ptr)

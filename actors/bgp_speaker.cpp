@@ -3,6 +3,7 @@
 #include <map>
 
 #include "actors/logging.hpp"
+#include "net/io/tcp.hpp"
 
 namespace porter {
 
@@ -30,8 +31,11 @@ public:
       for (auto& [name, slot] : sessions_)
         if (slot.handle)
           self_->send_exit(slot.handle, msg.reason);
+      if (listener_)
+        listener_->close();
       self_->quit(msg.reason);
     });
+    listen();
     return {
       [this](atoms::add_peer_atom, const bgp::peer_config& peer) {
         add_peer(peer);
@@ -48,20 +52,30 @@ public:
           self_->send(args_.observer, atoms::peer_event_atom_v, ev);
       },
       [this](atoms::stats_atom) { return collect_stats(); },
+      [this](atoms::incoming_atom, const connection_ptr& conn) {
+        on_incoming(conn);
+      },
       [this](atoms::restart_atom, const std::string& name,
              std::uint64_t generation) { restart(name, generation); },
     };
   }
 
 private:
-  void add_peer(const bgp::peer_config& peer) {
-    auto name = peer.name.empty() ? net::to_string(peer.address) : peer.name;
-    del_peer(name);
-    auto& slot = sessions_[name];
+  // Hitless: an unchanged peer keeps its session; a changed one is the only
+  // session that resets.
+  void add_peer(bgp::peer_config peer) {
+    if (peer.name.empty())
+      peer.name = net::to_string(peer.address);
+    auto it = sessions_.find(peer.name);
+    if (it != sessions_.end() && it->second.config == peer)
+      return;
+    del_peer(peer.name);
+    auto& slot = sessions_[peer.name];
     slot.config = peer;
-    slot.config.name = name;
+    if (listener_ && !peer.md5_password.empty())
+      report_md5(listener_->set_md5(peer.address, peer.md5_password), peer);
     start(slot);
-    log::info("bgp_peer_added", {{"peer", name}});
+    log::info("bgp_peer_added", {{"peer", peer.name}});
   }
 
   void del_peer(const std::string& name) {
@@ -72,7 +86,50 @@ private:
       self_->demonitor(it->second.handle);
       self_->send_exit(it->second.handle, caf::exit_reason::user_shutdown);
     }
+    if (listener_ && !it->second.config.md5_password.empty())
+      listener_->set_md5(it->second.config.address, "");
     sessions_.erase(it);
+  }
+
+  void report_md5(const std::string& err, const bgp::peer_config& peer) {
+    if (!err.empty())
+      log::error("bgp_md5_key", {{"peer", peer.name}, {"error", err}});
+  }
+
+  void listen() {
+    const auto& sp = args_.speaker;
+    if (sp.listen_port == 0)
+      return;
+    auto me = caf::actor_cast<caf::actor>(self_);
+    auto address = sp.listen_address.value_or(
+      net::parse_ip("::").value()); // dual-stack any
+    std::string error;
+    listener_ = net::io::tcp_listener::listen(
+      *args_.io, {address, sp.listen_port},
+      [me](connection_ptr conn) {
+        caf::anon_send(me, atoms::incoming_atom_v, std::move(conn));
+      },
+      error);
+    if (!listener_)
+      log::error("bgp_listen_failed", {{"error", error}});
+    else
+      log::info("bgp_listening", {{"port", std::to_string(sp.listen_port)}});
+  }
+
+  // Only configured neighbours may connect (RFC 4271 §8.2.1.1: a speaker
+  // accepts connections from the peers it is configured with).
+  void on_incoming(const connection_ptr& conn) {
+    auto remote = conn->remote();
+    for (auto& [name, slot] : sessions_) {
+      if (slot.config.address == remote.address && slot.handle) {
+        self_->send(slot.handle, atoms::incoming_atom_v, conn);
+        return;
+      }
+    }
+    log::warn("bgp_connection_rejected",
+              {{"from", net::io::to_string(remote)},
+               {"why", "not a configured neighbour"}});
+    conn->close();
   }
 
   void start(session_slot& slot) {
@@ -142,6 +199,7 @@ private:
   speaker_args args_;
   routes_snapshot routes_;
   std::map<std::string, session_slot> sessions_;
+  std::shared_ptr<net::io::tcp_listener> listener_;
 };
 
 caf::behavior speaker_behavior(caf::stateful_actor<bgp_speaker_state>* self,

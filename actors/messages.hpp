@@ -24,6 +24,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(porter, caf::first_custom_type_id)
   CAF_ADD_ATOM(porter, porter::atoms, timer_atom, "timer")
   CAF_ADD_ATOM(porter, porter::atoms, add_peer_atom, "add_peer")
   CAF_ADD_ATOM(porter, porter::atoms, del_peer_atom, "del_peer")
+  CAF_ADD_ATOM(porter, porter::atoms, incoming_atom, "incoming")
 
 CAF_END_TYPE_ID_BLOCK(porter)
 

@@ -33,6 +33,32 @@ fsm_config make_fsm_config(const speaker_config& speaker,
   return cfg;
 }
 
+bool operator==(const peer_config& a, const peer_config& b) {
+  return a.name == b.name && a.address == b.address && a.port == b.port
+         && a.local_address == b.local_address && a.local_port == b.local_port
+         && a.peer_as == b.peer_as && a.md5_password == b.md5_password
+         && a.ebgp_multihop == b.ebgp_multihop
+         && a.ttl_security_hops == b.ttl_security_hops
+         && a.user_timeout == b.user_timeout && a.hold_time == b.hold_time
+         && a.connect_retry == b.connect_retry && a.passive == b.passive
+         && a.add_path == b.add_path && a.ipv6 == b.ipv6;
+}
+
+transport_settings transport_for(const speaker_config& speaker,
+                                 const peer_config& peer) {
+  transport_settings t;
+  if (peer.ttl_security_hops > 0) {
+    t.ttl = 255;
+    t.min_ttl = 256 - peer.ttl_security_hops;
+  } else if (peer.peer_as != speaker.local_as) {
+    t.ttl = peer.ebgp_multihop > 0 ? peer.ebgp_multihop : 1;
+  }
+  t.user_timeout = peer.user_timeout.count() > 0
+                     ? peer.user_timeout
+                     : std::chrono::milliseconds(peer.hold_time * 2000 / 3);
+  return t;
+}
+
 fsm_event_type expiry_event(timer_kind t) {
   switch (t) {
     case timer_kind::connect_retry:

@@ -20,6 +20,10 @@ namespace porter::bgp {
 struct speaker_config {
   std::uint32_t local_as = 0;
   std::uint32_t router_id = 0; // host order
+  /// BgpConf `listenPort`: accept connections from configured peers
+  /// (Porter used 17900 beside Calico's BIRD on 179); 0: do not listen.
+  std::uint16_t listen_port = 0;
+  std::optional<net::ip_address> listen_address; // default: any
 };
 
 struct peer_config {
@@ -27,14 +31,41 @@ struct peer_config {
   net::ip_address address;
   std::uint16_t port = 179;
   std::optional<net::ip_address> local_address;
-  std::uint32_t peer_as = 0; // 0: any (dynamic neighbour)
+  std::uint16_t local_port = 0; // source port of active connections
+  std::uint32_t peer_as = 0;    // 0: any (dynamic neighbour)
+  std::string md5_password;     // RFC 2385; empty: none
+  /// eBGP multihop: the TTL of our packets; 0: 1 (directly connected).
+  std::uint8_t ebgp_multihop = 0;
+  /// RFC 5082 GTSM: the peer is at most this many hops away; 0: off.
+  std::uint8_t ttl_security_hops = 0;
+  /// TCP_USER_TIMEOUT; 0: two thirds of the hold time.
+  std::chrono::milliseconds user_timeout{0};
   std::uint16_t hold_time = 90;
   std::chrono::milliseconds connect_retry{5'000};
   bool passive = false;
   /// Offer ADD-PATH send (RFC 7911) for the families we speak: ECMP needs it.
   bool add_path = true;
   bool ipv6 = true; // offer IPv6 unicast (RFC 4760) besides IPv4
+
+  friend bool operator==(const peer_config& a, const peer_config& b);
+  friend bool operator!=(const peer_config& a, const peer_config& b) {
+    return !(a == b);
+  }
 };
+
+/// Socket-level settings of one peer's transport.
+struct transport_settings {
+  int ttl = 0;     // 0: OS default
+  int min_ttl = 0; // 0: no GTSM
+  std::chrono::milliseconds user_timeout{0};
+};
+
+/// RFC 5082 §3: with GTSM we send TTL 255 and accept only TTL >= 256 - hops;
+/// otherwise eBGP uses TTL 1 unless multihop is configured, iBGP the OS
+/// default. The user timeout defaults to two thirds of the hold time so a
+/// dead link fails the socket before the hold timer would.
+transport_settings transport_for(const speaker_config& speaker,
+                                 const peer_config& peer);
 
 /// Our capabilities towards this peer: multiprotocol IPv4 (+IPv6), 4-octet
 /// AS (RFC 6793), route refresh (RFC 2918), extended message (RFC 8654) and

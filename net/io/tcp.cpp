@@ -10,6 +10,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include "net/io/socket_options.hpp"
+
 namespace porter::net::io {
 
 namespace asio = boost::asio;
@@ -125,23 +127,35 @@ void write_loop(std::shared_ptr<tcp_connection> self, tcp_connection::impl& s) {
     });
 }
 
-boost::system::error_code apply_options(tcp::socket& sock,
-                                        const socket_options& opts, bool v4) {
+// Options that must be in place before the SYN: MD5 (RFC 2385 signs the
+// handshake too), TTL and GTSM, user timeout, and the local address.
+std::string apply_options(tcp::socket& sock, const socket_options& opts,
+                          const ip_address& remote) {
+  bool v4 = remote.is_v4();
   boost::system::error_code ec;
   sock.open(v4 ? tcp::v4() : tcp::v6(), ec);
+  if (!ec)
+    sock.set_option(tcp::no_delay(opts.no_delay), ec);
   if (ec)
-    return ec;
-  sock.set_option(tcp::no_delay(opts.no_delay), ec);
-  if (ec)
-    return ec;
+    return ec.message();
+  int fd = sock.native_handle();
+  for (auto err : {opts.md5_password.empty()
+                     ? std::string()
+                     : set_md5_key(fd, remote, opts.md5_password, !v4),
+                   set_ttl(fd, v4, opts.ttl), set_min_ttl(fd, v4, opts.min_ttl),
+                   set_user_timeout(fd, opts.user_timeout)})
+    if (!err.empty())
+      return err;
   if (opts.local_address || opts.local_port != 0) {
     auto local = opts.local_address ? to_asio(*opts.local_address)
                  : v4               ? asio::ip::address(asio::ip::address_v4())
                                     : asio::ip::address(asio::ip::address_v6());
     sock.set_option(asio::socket_base::reuse_address(true), ec);
     sock.bind(tcp::endpoint(local, opts.local_port), ec);
+    if (ec)
+      return "bind " + local.to_string() + ": " + ec.message();
   }
-  return ec;
+  return {};
 }
 
 } // namespace
@@ -158,8 +172,9 @@ tcp_connection::connect(io_thread& io, const endpoint& remote,
     auto& s = *conn->impl_;
     if (s.closed)
       return;
-    if (auto ec = apply_options(s.socket, opts, remote.address.is_v4())) {
-      fail(s, ec.message());
+    if (auto err = apply_options(s.socket, opts, remote.address);
+        !err.empty()) {
+      fail(s, err);
       return;
     }
     s.timer.expires_after(opts.connect_timeout);
@@ -240,6 +255,21 @@ endpoint tcp_connection::local() const {
   return impl_->local;
 }
 
+int tcp_connection::native_handle() {
+  return impl_->socket.native_handle();
+}
+
+std::string apply_connected_options(tcp_connection& c,
+                                    const socket_options& opts) {
+  int fd = c.native_handle();
+  bool v4 = c.remote().address.is_v4();
+  for (auto err : {set_ttl(fd, v4, opts.ttl), set_min_ttl(fd, v4, opts.min_ttl),
+                   set_user_timeout(fd, opts.user_timeout)})
+    if (!err.empty())
+      return err;
+  return {};
+}
+
 struct tcp_listener::impl {
   explicit impl(asio::io_context& ctx) : context(ctx), acceptor(ctx) {}
   asio::io_context& context;
@@ -304,6 +334,13 @@ void tcp_listener::close() {
     boost::system::error_code ignored;
     self->impl_->acceptor.close(ignored);
   });
+}
+
+std::string tcp_listener::set_md5(const ip_address& peer,
+                                  const std::string& password) {
+  boost::system::error_code ec;
+  bool v6 = impl_->acceptor.local_endpoint(ec).address().is_v6();
+  return set_md5_key(impl_->acceptor.native_handle(), peer, password, v6);
 }
 
 std::uint16_t tcp_listener::port() const {

@@ -51,6 +51,15 @@ struct socket_options {
   std::uint16_t local_port = 0;
   bool no_delay = true;
   std::chrono::milliseconds connect_timeout{5000};
+  /// RFC 2385 TCP MD5 signature with the remote address; empty: none.
+  std::string md5_password;
+  /// Outgoing IP TTL / IPv6 hop limit; 0 keeps the OS default.
+  int ttl = 0;
+  /// RFC 5082 GTSM: drop segments that arrive with a lower TTL; 0: off.
+  int min_ttl = 0;
+  /// TCP_USER_TIMEOUT: unacknowledged data older than this drops the
+  /// connection (a dead link is noticed before the hold timer); 0: off.
+  std::chrono::milliseconds user_timeout{0};
 };
 
 class tcp_connection : public std::enable_shared_from_this<tcp_connection> {
@@ -70,6 +79,7 @@ public:
 
   endpoint remote() const;
   endpoint local() const;
+  int native_handle();
 
   struct impl;
   explicit tcp_connection(std::unique_ptr<impl> p);
@@ -78,6 +88,11 @@ public:
 private:
   std::unique_ptr<impl> impl_;
 };
+
+/// Applies TTL, GTSM and user timeout to a connected socket (accepted
+/// connections get them once the peer is known). Returns an error text.
+std::string apply_connected_options(tcp_connection& c,
+                                    const socket_options& opts);
 
 /// Accepts connections; each is handed over unstarted (call `start`).
 class tcp_listener : public std::enable_shared_from_this<tcp_listener> {
@@ -91,6 +106,9 @@ public:
                                               std::string& error);
   void close();
   std::uint16_t port() const;
+  /// RFC 2385: accept only segments signed with `password` from `peer`
+  /// (empty password: remove the key). Accepted sockets inherit the keys.
+  std::string set_md5(const ip_address& peer, const std::string& password);
 
   struct impl;
   explicit tcp_listener(std::unique_ptr<impl> p);

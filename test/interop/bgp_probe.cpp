@@ -2,6 +2,9 @@
 // against real BIRD, FRR and gobgpd. Commands (one per line):
 //   announce <prefix> <next hop> [<next hop> ...]   (replaces the set)
 //   withdraw <prefix>
+//   announce-range <first host prefix> <count> <next hop> [<next hop> ...]
+//     (count consecutive /32 or /128, for benchmarks)
+//   withdraw-all
 //   quit
 // Events on stdout, one per line: "state <State>", "established add_path=<0|1>
 // hold=<s>", "down <reason>", "updates <n>".
@@ -30,6 +33,12 @@ struct options {
   std::uint16_t hold = 90;
   unsigned connect_retry = 5;
   bool no_add_path = false;
+  std::uint16_t listen_port = 0;
+  std::uint16_t local_port = 0;
+  bool passive = false;
+  std::string md5;
+  unsigned ebgp_multihop = 0;
+  unsigned ttl_security_hops = 0;
 };
 
 caf::behavior printer(caf::event_based_actor*) {
@@ -39,6 +48,13 @@ caf::behavior printer(caf::event_based_actor*) {
     else
       std::cout << ev.kind << " " << ev.detail << std::endl;
   }};
+}
+
+net::ip_address next_address(net::ip_address a) {
+  for (auto i = a.size(); i-- > 0;)
+    if (++a.bytes[i] != 0)
+      break;
+  return a;
 }
 
 // Applies one command line to `routes`; false with a message on bad input.
@@ -54,6 +70,10 @@ bool apply_command(const std::string& line, bgp::desired_routes& routes,
     quit = true;
     return true;
   }
+  if (verb == "withdraw-all") {
+    routes.routes.clear();
+    return true;
+  }
   in >> prefix_text;
   auto prefix = net::parse_prefix(prefix_text);
   if (!prefix) {
@@ -65,7 +85,13 @@ bool apply_command(const std::string& line, bgp::desired_routes& routes,
     routes.routes.erase(*prefix);
     return true;
   }
-  if (verb != "announce") {
+  std::size_t count = 1;
+  if (verb == "announce-range") {
+    if (!(in >> count) || count == 0) {
+      std::cout << "error announce-range needs a count" << std::endl;
+      return false;
+    }
+  } else if (verb != "announce") {
     std::cout << "error unknown command '" << verb << "'" << std::endl;
     return false;
   }
@@ -78,7 +104,11 @@ bool apply_command(const std::string& line, bgp::desired_routes& routes,
     }
     route.next_hops.insert(*addr);
   }
-  routes.routes[*prefix] = route;
+  auto p = *prefix;
+  for (std::size_t i = 0; i < count; ++i) {
+    routes.routes[p] = route;
+    p.addr = next_address(p.addr);
+  }
   return true;
 }
 
@@ -99,6 +129,11 @@ int run(const options& opt) {
   peer.hold_time = opt.hold;
   peer.connect_retry = std::chrono::seconds(opt.connect_retry);
   peer.add_path = !opt.no_add_path;
+  peer.passive = opt.passive;
+  peer.local_port = opt.local_port;
+  peer.md5_password = opt.md5;
+  peer.ebgp_multihop = static_cast<std::uint8_t>(opt.ebgp_multihop);
+  peer.ttl_security_hops = static_cast<std::uint8_t>(opt.ttl_security_hops);
   if (!opt.local_address.empty()) {
     auto local = net::parse_ip(opt.local_address);
     if (!local) {
@@ -111,8 +146,8 @@ int run(const options& opt) {
   caf::actor_system sys{cfg};
   auto io = std::make_shared<net::io::io_thread>();
   auto out = sys.spawn(printer);
-  auto speaker = spawn_bgp_speaker(
-    sys, speaker_args{{*local_as, *router_id}, io, out, {}});
+  bgp::speaker_config speaker_cfg{*local_as, *router_id, opt.listen_port, {}};
+  auto speaker = spawn_bgp_speaker(sys, speaker_args{speaker_cfg, io, out, {}});
   caf::anon_send(speaker, atoms::add_peer_atom_v, peer);
   bgp::desired_routes routes;
   bool quit = false;
@@ -141,6 +176,13 @@ int main(int argc, char** argv) {
   app.add_option("--hold", opt.hold);
   app.add_option("--connect-retry", opt.connect_retry);
   app.add_flag("--no-add-path", opt.no_add_path);
+  app.add_option("--listen-port", opt.listen_port,
+                 "accept connections from the peer on this port");
+  app.add_option("--local-port", opt.local_port);
+  app.add_flag("--passive", opt.passive, "never connect; wait for the peer");
+  app.add_option("--md5", opt.md5, "RFC 2385 TCP MD5 password");
+  app.add_option("--ebgp-multihop", opt.ebgp_multihop);
+  app.add_option("--ttl-security-hops", opt.ttl_security_hops, "RFC 5082 GTSM");
   std::string log_level = "info";
   app.add_option("--log-level", log_level);
   CLI11_PARSE(app, argc, argv);
