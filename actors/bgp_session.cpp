@@ -202,8 +202,9 @@ private:
 
   void perform(const bgp::send_open&) {
     const auto& cfg = fsm_->config().session;
-    send(bgp::make_open(cfg.local_as, cfg.hold_time, cfg.local_id,
-                        cfg.local_caps));
+    auto caps
+      = bgp::open_capabilities(cfg.local_caps, stats_.established_count == 0);
+    send(bgp::make_open(cfg.local_as, cfg.hold_time, cfg.local_id, caps));
   }
 
   void perform(const bgp::send_keepalive&) { send(bgp::keepalive_message{}); }

@@ -1,5 +1,7 @@
 #include "bgp/peer_config.hpp"
 
+#include <algorithm>
+
 #include "bgp/codec.hpp"
 #include "bgp/peer_stats.hpp"
 
@@ -17,6 +19,22 @@ capabilities local_capabilities(const speaker_config& speaker,
   if (peer.add_path)
     for (auto f : caps.multiprotocol)
       caps.add_path.push_back({f, add_path_direction::send});
+  if (peer.graceful_restart) {
+    graceful_restart_capability gr;
+    // RFC 4724 §3: Restart Time is 12 bits.
+    gr.restart_time = std::min<std::uint16_t>(peer.restart_time, 4095);
+    for (auto f : caps.multiprotocol)
+      gr.families.push_back({f, true});
+    caps.graceful_restart = gr;
+  }
+  return caps;
+}
+
+capabilities open_capabilities(const capabilities& local,
+                               bool first_session_since_start) {
+  auto caps = local;
+  if (caps.graceful_restart)
+    caps.graceful_restart->restarting = first_session_since_start;
   return caps;
 }
 
@@ -41,7 +59,9 @@ bool operator==(const peer_config& a, const peer_config& b) {
          && a.ttl_security_hops == b.ttl_security_hops
          && a.user_timeout == b.user_timeout && a.hold_time == b.hold_time
          && a.connect_retry == b.connect_retry && a.passive == b.passive
-         && a.add_path == b.add_path && a.ipv6 == b.ipv6;
+         && a.add_path == b.add_path && a.ipv6 == b.ipv6
+         && a.graceful_restart == b.graceful_restart
+         && a.restart_time == b.restart_time;
 }
 
 transport_settings transport_for(const speaker_config& speaker,

@@ -46,6 +46,11 @@ struct peer_config {
   /// Offer ADD-PATH send (RFC 7911) for the families we speak: ECMP needs it.
   bool add_path = true;
   bool ipv6 = true; // offer IPv6 unicast (RFC 4760) besides IPv4
+  /// RFC 4724: advertise Graceful Restart so that the switch keeps
+  /// forwarding on porter's routes (stale) for `restart_time` seconds after
+  /// porter's session drops, until porter is back and has sent End-of-RIB.
+  bool graceful_restart = false;
+  std::uint16_t restart_time = 120; // seconds, at most 4095
 
   friend bool operator==(const peer_config& a, const peer_config& b);
   friend bool operator!=(const peer_config& a, const peer_config& b) {
@@ -68,10 +73,17 @@ transport_settings transport_for(const speaker_config& speaker,
                                  const peer_config& peer);
 
 /// Our capabilities towards this peer: multiprotocol IPv4 (+IPv6), 4-octet
-/// AS (RFC 6793), route refresh (RFC 2918), extended message (RFC 8654) and
-/// ADD-PATH send (RFC 7911) when enabled.
+/// AS (RFC 6793), route refresh (RFC 2918), extended message (RFC 8654),
+/// ADD-PATH send (RFC 7911) and graceful restart (RFC 4724) when enabled.
 capabilities local_capabilities(const speaker_config& speaker,
                                 const peer_config& peer);
+
+/// RFC 4724 §3: the Restart State bit is set in the OPEN of a speaker that
+/// has restarted — for porter, the first session of a process to a peer;
+/// the forwarding state (the nodes) survives porter's restart, so F is set
+/// for every family.
+capabilities open_capabilities(const capabilities& local,
+                               bool first_session_since_start);
 
 fsm_config make_fsm_config(const speaker_config& speaker,
                            const peer_config& peer);

@@ -39,6 +39,7 @@ struct options {
   std::string md5;
   unsigned ebgp_multihop = 0;
   unsigned ttl_security_hops = 0;
+  unsigned restart_time = 0;
 };
 
 caf::behavior printer(caf::event_based_actor*) {
@@ -134,6 +135,8 @@ int run(const options& opt) {
   peer.md5_password = opt.md5;
   peer.ebgp_multihop = static_cast<std::uint8_t>(opt.ebgp_multihop);
   peer.ttl_security_hops = static_cast<std::uint8_t>(opt.ttl_security_hops);
+  peer.graceful_restart = opt.restart_time > 0;
+  peer.restart_time = static_cast<std::uint16_t>(opt.restart_time);
   if (!opt.local_address.empty()) {
     auto local = net::parse_ip(opt.local_address);
     if (!local) {
