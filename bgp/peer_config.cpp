@@ -116,10 +116,9 @@ struct event_of_message {
   fsm_event operator()(const keepalive_message&) const {
     return fsm_event_type::keepalive_msg;
   }
-  // RFC 2918 §4: a ROUTE-REFRESH is a valid message in Established; the FSM
-  // treats it like an UPDATE (restart the hold timer).
+  // RFC 2918 §4: valid in Established; restarts the hold timer.
   fsm_event operator()(const route_refresh_message&) const {
-    return fsm_event_type::update_msg;
+    return fsm_event_type::route_refresh_msg;
   }
 };
 

@@ -143,7 +143,7 @@ TEST(EventFor, ReceivedMessagesMapToRfc4271Events) {
   EXPECT_EQ(event_for(keepalive_message{}).type, fsm_event_type::keepalive_msg);
   EXPECT_EQ(event_for(update_message{}).type, fsm_event_type::update_msg);
   EXPECT_EQ(event_for(route_refresh_message{}).type,
-            fsm_event_type::update_msg);
+            fsm_event_type::route_refresh_msg);
   EXPECT_EQ(event_for(open_message{}).type, fsm_event_type::bgp_open);
   // RFC 4271 §8.1.5 Event 24: NOTIFICATION with a version error.
   EXPECT_EQ(event_for(notification{2, 1, {}}).type,
