@@ -74,6 +74,7 @@ private:
   std::size_t max_size_;
   bytes buffer_;
   std::size_t consumed_ = 0;
+  std::optional<notification> error_; // sticky once the stream is broken
 };
 
 // --- capabilities (RFC 5492) ----------------------------------------------
@@ -87,7 +88,8 @@ decode_capabilities(const open_message& open);
 /// parameter (the most widely accepted layout), in a fixed order.
 std::vector<optional_parameter> encode_capabilities(const capabilities& caps);
 
-/// Builds our OPEN: AS_TRANS in My AS when `local_as` needs 4 octets.
+/// Builds our OPEN: AS_TRANS in My AS when `local_as` needs 4 octets. The
+/// 4-octet AS capability (added when `local_as` needs it) carries `local_as`.
 open_message make_open(std::uint32_t local_as, std::uint16_t hold_time,
                        std::uint32_t bgp_identifier, const capabilities& caps);
 

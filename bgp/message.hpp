@@ -350,6 +350,10 @@ inline constexpr std::uint8_t out_of_resources = 8;
 inline constexpr std::uint8_t hard_reset = 9; // RFC 8538
 } // namespace cease_subcode
 
+namespace route_refresh_subcode { // RFC 7313 §5
+inline constexpr std::uint8_t invalid_message_length = 1;
+} // namespace route_refresh_subcode
+
 /// A NOTIFICATION, either received or to be sent. Every decode failure is one
 /// of these, so the caller can always answer the peer correctly.
 struct notification {
