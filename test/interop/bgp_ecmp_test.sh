@@ -57,8 +57,8 @@ readonly SW_IP=10.96.$net.1 SPK_IP=10.96.$net.2
 readonly NH1=10.96.$net.11 NH2=10.96.$net.12 NH3=10.96.$net.13
 sfx=$(short_suffix)
 readonly NS_SW=pi-${daemon:0:1}-sw-$sfx NS_SPK=pi-${daemon:0:1}-spk-$sfx
-SW_PID="" # the BGP process of the switch: bird, bgpd or gobgpd
-starts=0  # daemon (re)starts, to keep their logs apart
+starts=0 # daemon (re)starts, to keep their logs apart
+# lib.sh's SW_PID: the BGP process of the switch (bird, bgpd or gobgpd).
 
 # ------------------------------------------------------------- topology ----
 topology_up() {
@@ -74,7 +74,6 @@ topology_up() {
 
 # ----------------------------------------------------------------- BIRD ----
 bird_start() {
-  BIRD_CTL=$WORK/bird.ctl
   if [ ! -f "$WORK/bird.conf" ]; then
     cat >"$WORK/bird.conf" <<EOF
 # BIRD 2 as the switch: eBGP with porter, ADD-PATH receive, every equal path
@@ -96,12 +95,8 @@ protocol bgp porter {
   ipv4 { import all; export none; add paths rx; };
 }
 EOF
-    bird -p -c "$WORK/bird.conf" || fail "BIRD rejected its config"
   fi
-  start_bg "bird-$((++starts))" ip netns exec "$NS_SW" bird -f \
-    -c "$WORK/bird.conf" -s "$BIRD_CTL" -P "$WORK/bird.pid"
-  SW_PID=$LAST_PID
-  poll_until 10 birdc_sw show status || fail "BIRD control socket not answering"
+  bird_launch "$NS_SW" "bird-$((++starts))"
 }
 
 bird_state() { birdc_sw show protocols porter | peer_view state bird porter; }
@@ -113,17 +108,8 @@ bird_show() {
 
 # ------------------------------------------------------------------ FRR ----
 frr_start() {
-  local run=$WORK/frr-run
-  if [ -z "$FRR_PATHSPACE" ]; then
-    FRR_PATHSPACE=pi-frr-$sfx
-    INTEROP_DIRS+=("/var/run/frr/$FRR_PATHSPACE")
-    mkdir -p "$WORK/frr" "$run"
-    chown frr:frr "$run" # zebra/bgpd drop to user frr before writing pid files
-    : >"$WORK/frr/vtysh.conf"
-    cat >"$WORK/frr/zebra.conf" <<EOF
-hostname pi-frr-switch
-log stdout informational
-EOF
+  if [ ! -f "$WORK/frr/bgpd.conf" ]; then
+    mkdir -p "$WORK/frr"
     cat >"$WORK/frr/bgpd.conf" <<EOF
 ! FRR 8 as the switch: eBGP with porter; FRR receives ADD-PATH by default;
 ! maximum-paths installs the paths as one multipath route through zebra.
@@ -141,19 +127,10 @@ router bgp $SW_AS
  exit-address-family
 !
 EOF
-    chmod 644 "$WORK/frr/"*.conf
-    start_bg zebra ip netns exec "$NS_SW" /usr/lib/frr/zebra -N "$FRR_PATHSPACE" \
-      -f "$WORK/frr/zebra.conf" -i "$run/zebra.pid" -A 127.0.0.1
-    poll_until 10 test -S "/var/run/frr/$FRR_PATHSPACE/zserv.api" ||
-      fail "zebra did not create its zserv.api socket"
   fi
-  start_bg "bgpd-$((++starts))" ip netns exec "$NS_SW" /usr/lib/frr/bgpd \
-    -N "$FRR_PATHSPACE" -f "$WORK/frr/bgpd.conf" -i "$run/bgpd.pid" -A 127.0.0.1
-  SW_PID=$LAST_PID
-  poll_until 10 frr_answers || fail "bgpd vty not answering"
+  frr_launch "$NS_SW" "bgpd-$((++starts))" # and zebra, the first time
 }
 
-frr_answers() { [[ $(vtysh_sw -c "show bgp neighbors $SPK_IP json") == *bgpState* ]]; }
 frr_state() { vtysh_sw -c "show bgp neighbors $SPK_IP json" | peer_view state frr "$SPK_IP"; }
 frr_rib() { vtysh_sw -c "show bgp ipv4 unicast $PREFIX json" | peer_view rib frr; }
 frr_show() {

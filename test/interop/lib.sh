@@ -10,7 +10,9 @@
 # Env: KEEP_WORK=1 keeps the scratch directory (logs, configs) for a look.
 #
 # If ctest's TIMEOUT kills a test (SIGKILL), no trap runs: look for leftover
-# namespaces with `ip netns list` (names pi-<b|f|g>-sw-*, pi-<b|f|g>-spk-*).
+# namespaces with `ip netns list` (names pi*-<b|f|g>-<role>-<suffix>, e.g.
+# pi-b-sw-*, pim-f-spk-*, pig-b-rt-*) and FRR pathspaces
+# /var/run/frr/pi-frr-*.
 
 readonly PYTHON=/usr/bin/python3 # has the same stdlib everywhere; no pyenv
 INTEROP_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -69,6 +71,9 @@ interop_init() {
   trap interop_cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
+  # A reader that goes away (`ctest ... | head`) must not kill us by SIGPIPE
+  # before the EXIT trap has cleaned up.
+  trap 'exit 141' PIPE
   set -E # the ERR trap below also fires inside functions
   trap 'on_err $? $LINENO "$BASH_COMMAND"' ERR
 }
@@ -113,6 +118,36 @@ veth_pair() {
   ip -n "$4" addr add "$6" dev "$5"
   ip -n "$1" link set "$2" up
   ip -n "$4" link set "$5" up
+}
+
+# addr6 <netns> <dev> <addr/len>: an IPv6 address usable at once (no DAD:
+# a tentative address cannot be bound, and DAD takes about 2 s).
+addr6() { ip -n "$1" -6 addr add "$3" dev "$2" nodad; }
+
+# tcpext <netns> <counter>: a TcpExt counter of the namespace's own TCP
+# stack (/proc/net/netstat read from inside it), e.g. TCPMD5Failure,
+# TCPMD5NotFound, TCPMD5Unexpected, TCPMinTTLDrop. Fails if unknown.
+tcpext() { netns_mib "$1" /proc/net/netstat TcpExt: "$2"; }
+
+# tcp_mib <netns> <counter>: a Tcp counter (/proc/net/snmp), e.g.
+# ActiveOpens (SYNs sent by connect), PassiveOpens (connections accepted).
+tcp_mib() { netns_mib "$1" /proc/net/snmp Tcp: "$2"; }
+
+# netns_mib <netns> <file> <row tag> <counter>: the first header line of the
+# row tag names the columns, the second holds the values.
+netns_mib() {
+  # shellcheck disable=SC2016 # awk's own $ fields
+  ip netns exec "$1" awk -v tag="$3" -v k="$4" '
+    $1 == tag && !hdr { for (i = 2; i <= NF; i++) if ($i == k) col = i; hdr = 1; next }
+    $1 == tag && col { print $col; found = 1; exit }
+    END { exit !found }' "$2"
+}
+
+# tcpext_above <netns> <counter> <value>: the counter has grown past value.
+tcpext_above() {
+  local v
+  v=$(tcpext "$1" "$2") || return 1
+  [ "$v" -gt "$3" ]
 }
 
 # ------------------------------------------------------------ processes ----
@@ -168,6 +203,7 @@ interop_cleanup() {
   local rc=$? i ns d
   set +e
   trap - ERR
+  trap '' PIPE # logging to a closed pipe must not stop the cleanup
   for ((i = ${#INTEROP_PIDS[@]} - 1; i >= 0; i--)); do
     stop_pid "${INTEROP_PIDS[$i]}"
   done
@@ -234,15 +270,37 @@ step_ok() { printf 'step %s %s: %s s\n' "$1" "$2" "$(seconds_since "$3")"; }
 
 PROBE_PID=""
 PROBE_FD=""
+PROBE_NAME=probe # the current probe's files: $WORK/$PROBE_NAME.{in,out,err}
 
-# probe_start <netns> <binary> <args...>
+# probe_start [--name NAME] <netns> <binary> <args...>: one probe at a time;
+# a test that runs several in turn names them (default "probe") and stops
+# the previous one first (probe_stop).
 probe_start() {
+  local name=probe
+  if [ "$1" = --name ]; then
+    name=$2
+    shift 2
+  fi
   local ns=$1 bin=$2
   shift 2
-  mkfifo "$WORK/probe.in"
-  exec {PROBE_FD}<>"$WORK/probe.in"
-  start_bg probe --stdin "$WORK/probe.in" ip netns exec "$ns" "$bin" "$@"
+  PROBE_NAME=$name
+  mkfifo "$WORK/$name.in"
+  exec {PROBE_FD}<>"$WORK/$name.in"
+  start_bg "$name" --stdin "$WORK/$name.in" ip netns exec "$ns" "$bin" "$@"
   PROBE_PID=$LAST_PID
+}
+
+# probe_stop: `quit`, then TERM/KILL if it is still running 5 s later.
+probe_stop() {
+  [ -n "$PROBE_PID" ] || return 0
+  if pid_alive "$PROBE_PID"; then
+    printf 'quit\n' >&"$PROBE_FD"
+    poll_until 5 pid_dead "$PROBE_PID" ||
+      log "WARNING: $PROBE_NAME still running 5 s after quit"
+  fi
+  stop_pid "$PROBE_PID"
+  exec {PROBE_FD}>&-
+  PROBE_PID=""
 }
 
 # probe_send <command line>
@@ -253,14 +311,14 @@ probe_send() {
 }
 
 # probe_mark: the number of event lines so far (for probe_saw_since).
-probe_mark() { wc -l <"$WORK/probe.out"; }
+probe_mark() { wc -l <"$WORK/$PROBE_NAME.out"; }
 
 # probe_first_since <mark> <ERE>: the first event line after the mark that
 # matches (empty if none). One process, no pipe: grep -q/-m1 behind a pipe
 # can SIGPIPE the writer and, under pipefail, turn a match into a failure.
 probe_first_since() {
   awk -v from="$1" -v re="$2" 'NR > from && $0 ~ re { print; exit }' \
-    "$WORK/probe.out"
+    "$WORK/$PROBE_NAME.out"
 }
 
 # probe_saw_since <mark> <ERE>: some event line after the mark matches.
@@ -282,6 +340,20 @@ probe_poll() { poll_until "$1" probe_saw_or_died "$2" "$3"; }
 
 probe_saw_or_died() { probe_saw_since "$1" "$2" || ! pid_alive "$PROBE_PID"; }
 
+# probe_quiet_until <deadline_us> <mark> <ERE>: waits until the (absolute)
+# deadline; returns 1 as soon as a matching event line appears after the mark.
+# For "never": e.g. no "established" in the whole observation window.
+probe_quiet_until() {
+  while [ "$(now_us)" -lt "$1" ]; do
+    if probe_saw_since "$2" "$3"; then return 1; fi
+    sleep 0.05
+  done
+  ! probe_saw_since "$2" "$3"
+}
+
+# probe_stderr_has <ERE>: the probe's log (stderr) has a matching line.
+probe_stderr_has() { grep -Eq -- "$1" "$WORK/$PROBE_NAME.err"; }
+
 # ----------------------------------------------------------- peer views ----
 # Daemon CLIs get a deadline too: a frozen (SIGSTOP) daemon never answers.
 CLI_TIMEOUT=3
@@ -294,9 +366,30 @@ peer_view() { "$PYTHON" "$INTEROP_LIB_DIR/peer_view.py" "$@"; }
 # each its sorted gateways ("" if there is none).
 fib_nexthops() { ip -n "$1" -j route show "$2" | peer_view fib; }
 
+# Both launchers set SW_PID (the switch's BGP process, to stop or restart).
+SW_PID=""
+sw_stop() { stop_pid "$SW_PID"; }
+
 # BIRD --------------------------------------------------------------------
 BIRD_CTL=""
 birdc_sw() { timeout "$CLI_TIMEOUT" birdc -s "$BIRD_CTL" "$@"; }
+
+# bird_launch <netns> <name>: checks and starts BIRD on $WORK/bird.conf in the
+# namespace (stderr in $WORK/<name>.err); returns once birdc answers. Stop it
+# with sw_stop; rewrite the file and launch again to reconfigure.
+bird_launch() {
+  local ns=$1 name=$2
+  BIRD_CTL=$WORK/bird.ctl
+  bird -p -c "$WORK/bird.conf" >"$WORK/bird-check.log" 2>&1 ||
+    fail "BIRD rejected $WORK/bird.conf: $(cat "$WORK/bird-check.log")"
+  start_bg "$name" ip netns exec "$ns" bird -f -c "$WORK/bird.conf" \
+    -s "$BIRD_CTL" -P "$WORK/bird.pid"
+  SW_PID=$LAST_PID
+  poll_until 10 birdc_sw show status || fail "BIRD control socket not answering"
+}
+
+# bird_proto_state <protocol>: "Established", "Active", "Connect", ...
+bird_proto_state() { birdc_sw show protocols "$1" | peer_view state bird "$1"; }
 
 dump_bird() {
   local proto=$1
@@ -309,6 +402,43 @@ dump_bird() {
 # FRR ---------------------------------------------------------------------
 FRR_PATHSPACE=""
 vtysh_sw() { timeout "$CLI_TIMEOUT" vtysh --vty_socket "/var/run/frr/$FRR_PATHSPACE" --config_dir "$WORK/frr" "$@"; }
+
+# frr_launch <netns> <name> [bgpd options...]: zebra (once per test, its own
+# pathspace pi-frr-<suffix>), then bgpd on $WORK/frr/bgpd.conf (written by
+# the test; stdout in $WORK/<name>.out); returns once bgpd's vty answers.
+# Stop bgpd with sw_stop; launch again to reconfigure.
+frr_launch() {
+  local ns=$1 name=$2 run=$WORK/frr-run
+  shift 2
+  if [ -z "$FRR_PATHSPACE" ]; then
+    FRR_PATHSPACE=pi-frr-$(short_suffix)
+    INTEROP_DIRS+=("/var/run/frr/$FRR_PATHSPACE")
+    mkdir -p "$WORK/frr" "$run"
+    chown frr:frr "$run" # zebra/bgpd drop to user frr before writing pid files
+    : >"$WORK/frr/vtysh.conf"
+    printf 'hostname pi-frr-switch\nlog stdout informational\n' \
+      >"$WORK/frr/zebra.conf"
+    chmod 644 "$WORK/frr/zebra.conf"
+    start_bg zebra ip netns exec "$ns" /usr/lib/frr/zebra -N "$FRR_PATHSPACE" \
+      -f "$WORK/frr/zebra.conf" -i "$run/zebra.pid" -A 127.0.0.1
+    poll_until 10 test -S "/var/run/frr/$FRR_PATHSPACE/zserv.api" ||
+      fail "zebra did not create its zserv.api socket"
+  fi
+  chmod 644 "$WORK/frr/bgpd.conf"
+  start_bg "$name" ip netns exec "$ns" /usr/lib/frr/bgpd -N "$FRR_PATHSPACE" \
+    -f "$WORK/frr/bgpd.conf" -i "$run/bgpd.pid" -A 127.0.0.1 "$@"
+  SW_PID=$LAST_PID
+  poll_until 10 frr_vty_answers || fail "bgpd vty not answering"
+}
+
+frr_vty_answers() { [[ $(vtysh_sw -c 'show bgp neighbors json') == *bgpState* ]]; }
+
+# frr_nbr_state <address>: "Established", "Active", "Connect", ...
+frr_nbr_state() { vtysh_sw -c "show bgp neighbors $1 json" | peer_view state frr "$1"; }
+
+# frr_nbr_field <address> <key>: one top-level field of the neighbor's JSON,
+# e.g. connectionsEstablished, lastResetDueTo ("" if absent).
+frr_nbr_field() { vtysh_sw -c "show bgp neighbors $1 json" | peer_view field frr "$1" "$2"; }
 
 dump_frr() {
   local prefix=$1 c

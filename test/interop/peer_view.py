@@ -20,6 +20,10 @@ Reads the CLI output on stdin, prints the normalized view on stdout:
   state input: bird `birdc show protocols <name>`
                frr  `vtysh -c 'show bgp neighbors <addr> json'`
                gobgp `gobgp neighbor <addr> -j`
+  field frr <addr> <key>
+                      one top-level field of an FRR neighbor's JSON (input
+                      as for state frr), e.g. connectionsEstablished; an
+                      empty line when absent.
 Python 3 standard library only.
 """
 
@@ -122,6 +126,12 @@ def state_gobgp(text, _addr):
     return GOBGP_STATES.get(st, "Unknown")
 
 
+def field_frr(text, addr, key):
+    doc = json.loads(text) if text.strip() else {}
+    value = doc.get(addr, {}).get(key, "")
+    return value if isinstance(value, str) else json.dumps(value)
+
+
 def main(argv):
     text = sys.stdin.read()
     if argv[1:2] == ["fib"]:
@@ -132,6 +142,8 @@ def main(argv):
     elif argv[1:2] == ["state"] and len(argv) == 4:
         out = {"bird": state_bird, "frr": state_frr,
                "gobgp": state_gobgp}[argv[2]](text, argv[3])
+    elif argv[1:3] == ["field", "frr"] and len(argv) == 5:
+        out = field_frr(text, argv[3], argv[4])
     else:
         print(__doc__, file=sys.stderr)
         return 2
