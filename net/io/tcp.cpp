@@ -343,6 +343,16 @@ std::string tcp_listener::set_md5(const ip_address& peer,
   return set_md5_key(impl_->acceptor.native_handle(), peer, password, v6);
 }
 
+std::string tcp_listener::set_ttl(int ttl) {
+  boost::system::error_code ec;
+  int fd = impl_->acceptor.native_handle();
+  bool v6 = impl_->acceptor.local_endpoint(ec).address().is_v6();
+  // A dual-stack socket answers IPv4 peers with the IPv4 TTL option.
+  if (auto err = net::io::set_ttl(fd, true, ttl); !err.empty() && !v6)
+    return err;
+  return v6 ? net::io::set_ttl(fd, false, ttl) : std::string();
+}
+
 std::uint16_t tcp_listener::port() const {
   boost::system::error_code ec;
   return impl_->acceptor.local_endpoint(ec).port();

@@ -109,6 +109,10 @@ public:
   /// RFC 2385: accept only segments signed with `password` from `peer`
   /// (empty password: remove the key). Accepted sockets inherit the keys.
   std::string set_md5(const ip_address& peer, const std::string& password);
+  /// TTL of everything sent from the listener before accept() returns (the
+  /// SYN-ACK): 255 when any peer uses GTSM (RFC 5082 §3), since accepted
+  /// sockets only get their own TTL after the handshake.
+  std::string set_ttl(int ttl);
 
   struct impl;
   explicit tcp_listener(std::unique_ptr<impl> p);
