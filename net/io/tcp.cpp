@@ -124,6 +124,8 @@ void write_loop(std::shared_ptr<tcp_connection> self, tcp_connection::impl& s) {
       s.outbox.pop_front();
       if (!s.outbox.empty())
         write_loop(self, s);
+      else if (s.closing)
+        fail(s, "closed locally"); // what close() waited for is written
     });
 }
 
