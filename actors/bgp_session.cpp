@@ -65,10 +65,21 @@ private:
 
   void on_routes(routes_snapshot routes) {
     args_.routes = std::move(routes);
-    if (rib_) {
-      rib_->set_desired(*args_.routes);
-      flush_updates();
-    }
+    if (!rib_)
+      return;
+    rib_->set_desired(args_.routes); // shared, not copied
+    flush_updates();
+    send_end_of_rib_once();
+  }
+
+  // RFC 4724 §2: End-of-RIB after the initial table, per family — only once
+  // the table is known (RFC 4724 §4.1: the helper keeps our stale routes).
+  void send_end_of_rib_once() {
+    if (eor_sent_ || !args_.routes || !fsm_->session())
+      return;
+    eor_sent_ = true;
+    for (auto family : fsm_->session()->families)
+      send(bgp::make_end_of_rib(family));
   }
 
   void on_data(std::uint64_t gen, const std::vector<std::uint8_t>& data) {
@@ -202,8 +213,8 @@ private:
 
   void perform(const bgp::send_open&) {
     const auto& cfg = fsm_->config().session;
-    auto caps
-      = bgp::open_capabilities(cfg.local_caps, stats_.established_count == 0);
+    auto caps = bgp::open_capabilities(
+      cfg.local_caps, args_.first_since_start && stats_.established_count == 0);
     send(bgp::make_open(cfg.local_as, cfg.hold_time, cfg.local_id, caps));
   }
 
@@ -238,15 +249,14 @@ private:
                {"peer_as", std::to_string(a.session.peer_as)},
                {"add_path", stats_.add_path ? "1" : "0"},
                {"hold", std::to_string(a.session.hold_time)}});
-    notify("established", std::string("add_path=")
-                            + (stats_.add_path ? "1" : "0")
-                            + " hold=" + std::to_string(a.session.hold_time));
-    if (args_.routes)
-      rib_->set_desired(*args_.routes);
+    notify("established",
+           std::string("add_path=") + (stats_.add_path ? "1" : "0")
+             + " add_path6=" + (rib_->context().add_path_v6 ? "1" : "0")
+             + " hold=" + std::to_string(a.session.hold_time));
+    eor_sent_ = false;
+    rib_->set_desired(args_.routes);
     flush_updates();
-    // RFC 4724 §2: End-of-RIB after the initial table, per family.
-    for (auto family : a.session.families)
-      send(bgp::make_end_of_rib(family));
+    send_end_of_rib_once();
   }
 
   void perform(const bgp::session_down& a) {
@@ -264,15 +274,22 @@ private:
 
   // --- helpers --------------------------------------------------------------
 
+  // All pending UPDATEs encoded straight into one buffer, one send: no
+  // update_message values, no per-message allocation (issue #4).
   void flush_updates() {
     if (!rib_)
       return;
-    auto updates = rib_->pending_updates(tx_.max_size());
-    for (auto& u : updates)
-      send(std::move(u));
+    bgp::bytes wire;
+    auto updates = rib_->write_updates(tx_.max_size(), tx_, wire);
     stats_.advertised_paths = rib_->advertised_paths();
-    if (!updates.empty())
-      notify("updates", std::to_string(updates.size()));
+    if (updates == 0)
+      return;
+    if (conn_) {
+      stats_.messages_out[static_cast<std::size_t>(bgp::message_type::update)]
+        += updates;
+      conn_->send(std::move(wire));
+    }
+    notify("updates", std::to_string(updates));
   }
 
   void send(bgp::message msg) {
@@ -309,6 +326,7 @@ private:
   bgp::wire_options tx_;
   bgp::peer_stats stats_;
   std::optional<caf::actor_clock::time_point> established_at_;
+  bool eor_sent_ = false;
 };
 
 caf::behavior session_behavior(caf::stateful_actor<bgp_session_state>* self,

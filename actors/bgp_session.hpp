@@ -28,8 +28,14 @@ struct session_args {
   bgp::speaker_config speaker;
   bgp::peer_config peer;
   std::shared_ptr<net::io::io_thread> io;
-  routes_snapshot routes; // may be null: nothing to announce yet
-  caf::actor observer;    // may be null
+  /// Null until the routes are known (the controller synced): no
+  /// End-of-RIB goes out before that, so a graceful-restart helper keeps
+  /// forwarding on our stale routes meanwhile (RFC 4724 §4.1).
+  routes_snapshot routes;
+  caf::actor observer; // may be null
+  /// RFC 4724 §3 Restart State: this process has not had a session with
+  /// this peer yet (a restarted session actor is no restarted speaker).
+  bool first_since_start = true;
 };
 
 /// Spawns the session and starts it (RFC 4271 ManualStart). Messages:

@@ -1,6 +1,7 @@
 #include "actors/bgp_speaker.hpp"
 
 #include <map>
+#include <set>
 
 #include "actors/logging.hpp"
 #include "net/io/tcp.hpp"
@@ -25,7 +26,6 @@ public:
 
   caf::behavior make_behavior(speaker_args args) {
     args_ = std::move(args);
-    routes_ = std::make_shared<const bgp::desired_routes>();
     self_->set_down_handler([this](caf::down_msg& msg) { on_down(msg); });
     self_->set_exit_handler([this](caf::exit_msg& msg) {
       for (auto& [name, slot] : sessions_)
@@ -48,6 +48,8 @@ public:
             self_->send(slot.handle, atoms::routes_atom_v, routes_);
       },
       [this](atoms::peer_event_atom, const peer_event& ev) {
+        if (ev.kind == "established")
+          established_once_.insert(ev.peer);
         if (args_.observer)
           self_->send(args_.observer, atoms::peer_event_atom_v, ev);
       },
@@ -74,6 +76,9 @@ private:
     slot.config = peer;
     if (listener_ && !peer.md5_password.empty())
       report_md5(listener_->set_md5(peer.address, peer.md5_password), peer);
+    if (listener_ && peer.ttl_security_hops > 0)
+      if (auto err = listener_->set_ttl(255); !err.empty())
+        log::error("bgp_listener_ttl", {{"peer", peer.name}, {"error", err}});
     start(slot);
     log::info("bgp_peer_added", {{"peer", peer.name}});
   }
@@ -134,8 +139,10 @@ private:
 
   void start(session_slot& slot) {
     auto me = caf::actor_cast<caf::actor>(self_);
-    slot.handle = spawn_bgp_session(
-      self_, session_args{args_.speaker, slot.config, args_.io, routes_, me});
+    bool first = established_once_.count(slot.config.name) == 0;
+    slot.handle
+      = spawn_bgp_session(self_, session_args{args_.speaker, slot.config,
+                                              args_.io, routes_, me, first});
     slot.started_at = self_->clock().now();
     self_->monitor(slot.handle);
   }
@@ -200,6 +207,7 @@ private:
   routes_snapshot routes_;
   std::map<std::string, session_slot> sessions_;
   std::shared_ptr<net::io::tcp_listener> listener_;
+  std::set<std::string> established_once_;
 };
 
 caf::behavior speaker_behavior(caf::stateful_actor<bgp_speaker_state>* self,

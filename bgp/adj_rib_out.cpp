@@ -9,85 +9,7 @@ namespace porter::bgp {
 
 namespace {
 
-route_attributes normalized(route_attributes a) {
-  // Order and duplicates carry no meaning in either list (RFC 1997, RFC 8092
-  // §5), so equal sets must compare equal and share UPDATEs.
-  auto& c = a.communities;
-  std::sort(c.begin(), c.end());
-  c.erase(std::unique(c.begin(), c.end()), c.end());
-  auto& l = a.large_communities;
-  std::sort(l.begin(), l.end(),
-            [](const large_community& x, const large_community& y) {
-              return std::tie(x.global_admin, x.local_data1, x.local_data2)
-                     < std::tie(y.global_admin, y.local_data1, y.local_data2);
-            });
-  l.erase(std::unique(l.begin(), l.end()), l.end());
-  return a;
-}
-
-void add_paths(const peer_context& ctx, const net::prefix& prefix,
-               const desired_route& route,
-               const std::map<net::ip_address, net::ip_address>& link_local,
-               path_table& out) {
-  std::set<net::ip_address> hops;
-  for (const auto& hop : route.next_hops) {
-    if (hop.fam == prefix.addr.fam && !hop.is_unspecified()) {
-      hops.insert(hop);
-    }
-  }
-  if (hops.empty()) {
-    return;
-  }
-  auto attrs = normalized(route.attributes);
-  auto path_via = [&](const net::ip_address& hop) {
-    advertised_path path{hop, std::nullopt, attrs};
-    auto local = link_local.find(hop);
-    if (!hop.is_v4() && local != link_local.end()
-        && local->second.is_link_local_v6()) {
-      path.link_local = local->second;
-    }
-    return path;
-  };
-  if (!ctx.add_path(prefix)) {
-    out.emplace(nlri{0, prefix}, path_via(*hops.begin()));
-    return;
-  }
-  for (const auto& [hop, id] : assign_path_ids(hops)) {
-    out.emplace(nlri{id, prefix}, path_via(hop));
-  }
-}
-
-// Paths that share everything but the NLRI share UPDATEs.
-struct same_attributes_less {
-  bool operator()(const advertised_path* a, const advertised_path* b) const {
-    return std::tie(a->next_hop, a->link_local, a->attributes)
-           < std::tie(b->next_hop, b->link_local, b->attributes);
-  }
-};
-
-struct path_group {
-  const advertised_path* path;
-  std::vector<nlri> routes;
-};
-
-/// New and changed paths, grouped; groups in the order of their first NLRI.
-std::vector<path_group> changed_groups(const path_table& desired,
-                                       const path_table& advertised) {
-  std::map<const advertised_path*, std::size_t, same_attributes_less> index;
-  std::vector<path_group> groups;
-  for (const auto& [route, path] : desired) {
-    auto sent = advertised.find(route);
-    if (sent != advertised.end() && sent->second == path) {
-      continue;
-    }
-    auto [pos, inserted] = index.emplace(&path, groups.size());
-    if (inserted) {
-      groups.push_back({&path, {}});
-    }
-    groups[pos->second].routes.push_back(route);
-  }
-  return groups;
-}
+constexpr std::uint32_t unused = 0xffffffffu;
 
 bool contains(const std::vector<afi_safi>& families, afi_safi family) {
   return std::find(families.begin(), families.end(), family) != families.end();
@@ -95,49 +17,150 @@ bool contains(const std::vector<afi_safi>& families, afi_safi family) {
 
 } // namespace
 
-void adj_rib_out::set_desired(const desired_routes& desired) {
-  desired_.clear();
-  for (const auto& [prefix, route] : desired.routes) {
-    if (ctx_.negotiated(prefix)) {
-      add_paths(ctx_, prefix, route, desired.link_local, desired_);
-    }
+bool advertised_path_less::operator()(const advertised_path& a,
+                                      const advertised_path& b) const {
+  return std::tie(a.next_hop, a.link_local, a.attributes)
+         < std::tie(b.next_hop, b.link_local, b.attributes);
+}
+
+adj_rib_out::adj_rib_out(peer_context ctx) : ctx_(ctx) {}
+
+void adj_rib_out::set_desired(std::shared_ptr<const desired_routes> desired) {
+  desired_ = std::move(desired);
+  expanded_.clear();
+  ranges_.clear();
+  if (desired_) {
+    expand(*desired_);
   }
 }
 
-std::vector<update_message> adj_rib_out::pending_updates(std::size_t max_size) {
-  update_packer packer(ctx_, max_size);
-  unsendable_.clear();
-  std::vector<nlri> withdrawn;
-  for (const auto& entry : advertised_) {
-    if (desired_.count(entry.first) == 0) {
-      withdrawn.push_back(entry.first);
+void adj_rib_out::set_desired(desired_routes desired) {
+  set_desired(std::make_shared<const desired_routes>(std::move(desired)));
+}
+
+void adj_rib_out::expand(const desired_routes& d) {
+  // Path ids and the lowest next hop depend only on the path set and the
+  // prefix's family: worked out once per set, not once per route.
+  auto sets = static_cast<std::uint32_t>(d.path_sets().size());
+  ranges_.reserve(3 * std::size_t{sets});
+  for (std::uint32_t s = 0; s < sets; ++s) {
+    ranges_.push_back(static_cast<std::uint32_t>(expanded_.size()));
+    expand_family(d, s, net::family::v4);
+    ranges_.push_back(static_cast<std::uint32_t>(expanded_.size()));
+    expand_family(d, s, net::family::v6);
+    ranges_.push_back(static_cast<std::uint32_t>(expanded_.size()));
+  }
+}
+
+void adj_rib_out::expand_family(const desired_routes& d, std::uint32_t path_set,
+                                net::family family) {
+  std::vector<net::ip_address> hops; // ascending, as the set is
+  for (const auto& hop : d.next_hops(path_set)) {
+    if (hop.fam == family && !hop.is_unspecified()) {
+      hops.push_back(hop);
     }
   }
-  for (const auto& group : changed_groups(desired_, advertised_)) {
-    const auto& path = *group.path;
-    auto attrs = make_path_attributes(ctx_, path.next_hop, path.link_local,
-                                      path.attributes);
-    if (packer.announce(attrs, group.routes)) {
-      for (const auto& route : group.routes) {
-        advertised_[route] = path;
-      }
+  if (hops.empty()) {
+    return;
+  }
+  auto path_via = [&](const net::ip_address& hop) {
+    return intern(make_path(d, path_set, hop));
+  };
+  bool add_path
+    = family == net::family::v4 ? ctx_.add_path_v4 : ctx_.add_path_v6;
+  if (!add_path) {
+    expanded_.push_back({0, path_via(hops.front())});
+    return;
+  }
+  std::vector<std::uint32_t> preferred;
+  preferred.reserve(hops.size());
+  for (const auto& hop : hops) {
+    preferred.push_back(path_id_hash(hop));
+  }
+  auto ids = resolve_path_ids(preferred);
+  auto first = expanded_.size();
+  for (std::size_t i = 0; i < hops.size(); ++i) {
+    expanded_.push_back({ids[i], path_via(hops[i])});
+  }
+  // Within a prefix the table is in path id order.
+  std::sort(expanded_.begin() + static_cast<std::ptrdiff_t>(first),
+            expanded_.end(),
+            [](const expanded_path& a, const expanded_path& b) {
+              return a.path_id < b.path_id;
+            });
+}
+
+advertised_path adj_rib_out::make_path(const desired_routes& d,
+                                       std::uint32_t path_set,
+                                       const net::ip_address& hop) {
+  advertised_path path{hop, std::nullopt, d.attributes(path_set)};
+  auto local = d.link_local().find(hop);
+  if (!hop.is_v4() && local != d.link_local().end()
+      && local->second.is_link_local_v6()) {
+    path.link_local = local->second;
+  }
+  return path;
+}
+
+std::uint32_t adj_rib_out::intern(advertised_path p) {
+  auto id = static_cast<std::uint32_t>(paths_.size());
+  auto [it, inserted] = path_ids_.emplace(std::move(p), id);
+  if (inserted) {
+    paths_.push_back(it->first);
+  }
+  return it->second;
+}
+
+void adj_rib_out::compact_paths() {
+  // Paths of earlier tables pile up; after a commit every advertised path
+  // is one of the current expansion's, so the others can go.
+  if (paths_.size() <= 2 * expanded_.size() + 64) {
+    return;
+  }
+  std::vector<std::uint32_t> remap(paths_.size(), unused);
+  std::vector<advertised_path> kept;
+  for (auto& x : expanded_) {
+    auto& id = remap[x.path];
+    if (id == unused) {
+      id = static_cast<std::uint32_t>(kept.size());
+      kept.push_back(std::move(paths_[x.path]));
+    }
+    x.path = id;
+  }
+  for (auto& e : advertised_) {
+    e.path = remap[e.path];
+  }
+  paths_ = std::move(kept);
+  path_ids_.clear();
+  for (std::uint32_t i = 0; i < paths_.size(); ++i) {
+    path_ids_.emplace(paths_[i], i);
+  }
+}
+
+path_table adj_rib_out::advertised() const {
+  path_table out;
+  for (const auto& e : advertised_) {
+    out.emplace_hint(out.end(), e.route, paths_[e.path]);
+  }
+  return out;
+}
+
+path_table adj_rib_out::desired() const {
+  path_table out;
+  if (!desired_) {
+    return out;
+  }
+  for (const auto& e : desired_->entries()) {
+    if (!ctx_.negotiated(e.prefix)) {
       continue;
     }
-    for (const auto& route : group.routes) {
-      unsendable_.push_back(route);
-      // The peer must not keep a path whose new attributes we cannot send.
-      if (advertised_.count(route) != 0) {
-        withdrawn.push_back(route);
-      }
+    auto at = range_at(e);
+    for (auto k = ranges_[at]; k < ranges_[at + 1]; ++k) {
+      out.emplace(nlri{expanded_[k].path_id, e.prefix},
+                  paths_[expanded_[k].path]);
     }
   }
-  std::sort(unsendable_.begin(), unsendable_.end());
-  std::sort(withdrawn.begin(), withdrawn.end());
-  packer.withdraw(withdrawn);
-  for (const auto& route : withdrawn) {
-    advertised_.erase(route);
-  }
-  return packer.finish();
+  return out;
 }
 
 peer_context make_peer_context(const session_config& local,

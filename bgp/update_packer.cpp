@@ -1,10 +1,10 @@
 #include "bgp/update_packer.hpp"
 
 #include <algorithm>
-#include <map>
-#include <set>
 #include <tuple>
 #include <variant>
+
+#include "bgp/update_plan.hpp"
 
 namespace porter::bgp {
 
@@ -185,28 +185,18 @@ make_path_attributes(const peer_context& ctx, const net::ip_address& next_hop,
   return out;
 }
 
+update_message make_withdraw_update(bool ipv6) {
+  update_message u;
+  if (ipv6) {
+    u.attributes.push_back({optional_extended, code(attr_type::mp_unreach_nlri),
+                            mp_unreach{ipv6_unicast, {}}});
+  }
+  return u;
+}
+
 update_packer::update_packer(const peer_context& ctx, std::size_t max_size)
     : ctx_(ctx),
       max_size_(std::clamp(max_size, min_max_size, max_extended_message_size)) {
-}
-
-template <class Append>
-void update_packer::pack(const update_message& first, std::size_t fixed_size,
-                         const std::vector<nlri>& routes, Append append) {
-  bool open = false;
-  for (const auto& n : routes) {
-    auto size = nlri_size(n, ctx_.add_path(n.prefix));
-    if (open && sizes_.back() + size > max_size_) {
-      open = false;
-    }
-    if (!open) {
-      messages_.push_back(first);
-      sizes_.push_back(fixed_size);
-      open = true;
-    }
-    append(messages_.back(), n);
-    sizes_.back() += size;
-  }
 }
 
 bool update_packer::announce(const std::vector<path_attribute>& attrs,
@@ -219,81 +209,40 @@ bool update_packer::announce(const std::vector<path_attribute>& attrs,
       return false;
     }
   }
-  auto reach = std::find_if(attrs.begin(), attrs.end(), [](const auto& a) {
-    return a.type == code(attr_type::mp_reach_nlri);
-  });
-  if (reach == attrs.end()) {
-    pack(first, fixed_size, routes,
-         [](update_message& u, const nlri& n) { u.announced.push_back(n); });
-    return true;
+  if (!routes.empty()) {
+    groups_.push_back({attrs, fixed_size, announced_.size(),
+                       announced_.size() + routes.size()});
+    announced_.insert(announced_.end(), routes.begin(), routes.end());
   }
-  auto index = static_cast<std::size_t>(reach - attrs.begin());
-  pack(first, fixed_size, routes, [index](update_message& u, const nlri& n) {
-    std::get<mp_reach>(u.attributes[index].value).announced.push_back(n);
-  });
   return true;
 }
 
 void update_packer::withdraw(const std::vector<nlri>& routes) {
-  std::vector<nlri> v4;
-  std::vector<nlri> v6;
-  for (const auto& n : routes) {
-    (n.prefix.addr.is_v4() ? v4 : v6).push_back(n);
-  }
-  withdraw_v4(v4);
-  withdraw_v6(v6);
+  withdrawn_.insert(withdrawn_.end(), routes.begin(), routes.end());
 }
 
-void update_packer::withdraw_v4(const std::vector<nlri>& routes) {
-  std::map<net::prefix, std::size_t> last_announcement;
-  std::set<std::size_t> with_room;
-  for (std::size_t i = 0; i < messages_.size(); ++i) {
-    if (messages_[i].announced.empty()) {
-      continue;
-    }
-    with_room.insert(i);
-    for (const auto& n : messages_[i].announced) {
-      last_announcement[n.prefix] = i;
-    }
+std::vector<update_message> update_packer::finish() {
+  nlri_vector_source announced(announced_);
+  nlri_vector_source withdrawn(withdrawn_);
+  update_planner plan(ctx_, max_size_, announced, withdrawn);
+  for (std::uint32_t g = 0; g < groups_.size(); ++g) {
+    const auto& group = groups_[g];
+    plan.announce(g, group.fixed_size, group.first, group.last);
   }
-  // A message with less room than the smallest pending withdrawal is full.
-  std::size_t smallest = max_size_;
-  for (const auto& n : routes) {
-    smallest = std::min(smallest, nlri_size(n, ctx_.add_path_v4));
+  plan.withdraw();
+  std::vector<update_message> out;
+  out.reserve(plan.updates().size());
+  static const std::vector<path_attribute> none;
+  for (const auto& u : plan.updates()) {
+    const auto& attrs = u.group == planned_update::no_group
+                          ? none
+                          : groups_[u.group].attributes;
+    out.push_back(render_update(u, attrs, plan, announced, withdrawn));
   }
-  std::vector<nlri> rest;
-  for (const auto& n : routes) {
-    auto size = nlri_size(n, ctx_.add_path_v4);
-    auto last = last_announcement.find(n.prefix);
-    auto it = with_room.lower_bound(
-      last == last_announcement.end() ? 0 : last->second);
-    while (it != with_room.end() && sizes_[*it] + size > max_size_) {
-      ++it;
-    }
-    if (it == with_room.end()) {
-      rest.push_back(n);
-      continue;
-    }
-    messages_[*it].withdrawn.push_back(n);
-    sizes_[*it] += size;
-    if (max_size_ - sizes_[*it] < smallest) {
-      with_room.erase(it);
-    }
-  }
-  pack(update_message{}, empty_update_size, rest,
-       [](update_message& u, const nlri& n) { u.withdrawn.push_back(n); });
-}
-
-void update_packer::withdraw_v6(const std::vector<nlri>& routes) {
-  update_message first;
-  first.attributes.push_back({optional_extended,
-                              code(attr_type::mp_unreach_nlri),
-                              mp_unreach{ipv6_unicast, {}}});
-  pack(
-    first, update_size(first, ctx_), routes,
-    [](update_message& u, const nlri& n) {
-      std::get<mp_unreach>(u.attributes.front().value).withdrawn.push_back(n);
-    });
+  groups_.clear();
+  announced_.clear();
+  withdrawn_.clear();
+  return out;
 }
 
 } // namespace porter::bgp

@@ -8,7 +8,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <utility>
 #include <vector>
 
 #include "bgp/message.hpp"
@@ -78,13 +77,12 @@ make_path_attributes(const peer_context& ctx, const net::ip_address& next_hop,
                      const std::optional<net::ip_address>& link_local,
                      const route_attributes& attrs);
 
+/// The withdraw-only UPDATE before its routes: empty for IPv4 (RFC 4271
+/// §4.3), with an empty MP_UNREACH_NLRI for IPv6 (RFC 4760 §4).
+update_message make_withdraw_update(bool ipv6);
+
 /// Packs announcements, then withdrawals, into as few UPDATEs as the size
-/// limit allows. IPv4 withdrawals first fill the spare room of IPv4
-/// announcement UPDATEs, never one before the last UPDATE that announces a
-/// path of the same prefix (make-before-break: a replaced node's path goes
-/// away only once its successor is known). The rest, and all IPv6
-/// withdrawals, follow in withdraw-only UPDATEs; MP_UNREACH_NLRI next to
-/// MP_REACH_NLRI is legal (RFC 4760) but rare, and not worth a peer's bug.
+/// limit allows, as update_message values (update_planner has the rules).
 class update_packer {
 public:
   /// `max_size` is clamped to [min_max_size, max_extended_message_size].
@@ -100,20 +98,22 @@ public:
                 const std::vector<nlri>& routes);
   /// Adds withdrawals; call after the last announce.
   void withdraw(const std::vector<nlri>& routes);
-  /// The UPDATEs in sending order.
-  std::vector<update_message> finish() { return std::move(messages_); }
+  /// The UPDATEs in sending order; the packer is empty afterwards.
+  std::vector<update_message> finish();
 
 private:
-  template <class Append>
-  void pack(const update_message& first, std::size_t fixed_size,
-            const std::vector<nlri>& routes, Append append);
-  void withdraw_v4(const std::vector<nlri>& routes);
-  void withdraw_v6(const std::vector<nlri>& routes);
+  struct group {
+    std::vector<path_attribute> attributes;
+    std::size_t fixed_size = 0; // the UPDATE without NLRI
+    std::size_t first = 0;      // its NLRI in announced_
+    std::size_t last = 0;
+  };
 
   peer_context ctx_;
   std::size_t max_size_;
-  std::vector<update_message> messages_;
-  std::vector<std::size_t> sizes_; // wire size of each of messages_
+  std::vector<group> groups_;
+  std::vector<nlri> announced_;
+  std::vector<nlri> withdrawn_;
 };
 
 } // namespace porter::bgp

@@ -11,12 +11,14 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "actors/bgp_speaker.hpp"
 #include "actors/logging.hpp"
 #include "actors/runtime.hpp"
+#include "bgp/desired_routes.hpp"
 #include "net/io/tcp.hpp"
 
 namespace {
@@ -58,8 +60,23 @@ net::ip_address next_address(net::ip_address a) {
   return a;
 }
 
-// Applies one command line to `routes`; false with a message on bad input.
-bool apply_command(const std::string& line, bgp::desired_routes& routes,
+// The rest of a command line as next hops; false with a message if bad.
+bool parse_next_hops(std::istringstream& in,
+                     std::vector<net::ip_address>& out) {
+  for (std::string nh; in >> nh;) {
+    auto addr = net::parse_ip(nh);
+    if (!addr) {
+      std::cout << "error bad next hop '" << nh << "'" << std::endl;
+      return false;
+    }
+    out.push_back(*addr);
+  }
+  return true;
+}
+
+// Applies one command line to `routes` (an edit of the current table);
+// false with a message on bad input.
+bool apply_command(const std::string& line, bgp::desired_routes_builder& routes,
                    bool& quit) {
   std::istringstream in(line);
   std::string verb;
@@ -72,7 +89,7 @@ bool apply_command(const std::string& line, bgp::desired_routes& routes,
     return true;
   }
   if (verb == "withdraw-all") {
-    routes.routes.clear();
+    routes.clear();
     return true;
   }
   in >> prefix_text;
@@ -83,7 +100,7 @@ bool apply_command(const std::string& line, bgp::desired_routes& routes,
     return false;
   }
   if (verb == "withdraw") {
-    routes.routes.erase(*prefix);
+    routes.remove(*prefix);
     return true;
   }
   std::size_t count = 1;
@@ -96,18 +113,15 @@ bool apply_command(const std::string& line, bgp::desired_routes& routes,
     std::cout << "error unknown command '" << verb << "'" << std::endl;
     return false;
   }
-  bgp::desired_route route;
-  for (std::string nh; in >> nh;) {
-    auto addr = net::parse_ip(nh);
-    if (!addr) {
-      std::cout << "error bad next hop '" << nh << "'" << std::endl;
-      return false;
-    }
-    route.next_hops.insert(*addr);
-  }
+  std::vector<net::ip_address> next_hops;
+  if (!parse_next_hops(in, next_hops))
+    return false;
+  // One shared path set, appended per prefix: 1M routes are one flat vector.
+  auto path_set = routes.intern(std::move(next_hops));
+  routes.reserve(count);
   auto p = *prefix;
   for (std::size_t i = 0; i < count; ++i) {
-    routes.routes[p] = route;
+    routes.add(p, path_set);
     p.addr = next_address(p.addr);
   }
   return true;
@@ -152,13 +166,16 @@ int run(const options& opt) {
   bgp::speaker_config speaker_cfg{*local_as, *router_id, opt.listen_port, {}};
   auto speaker = spawn_bgp_speaker(sys, speaker_args{speaker_cfg, io, out, {}});
   caf::anon_send(speaker, atoms::add_peer_atom_v, peer);
-  bgp::desired_routes routes;
+  // The probe keeps no table of its own: each command edits the snapshot
+  // last sent into a new one, which the speaker shares with every session.
+  auto routes = std::make_shared<const bgp::desired_routes>();
   bool quit = false;
   for (std::string line; !quit && std::getline(std::cin, line);) {
-    if (apply_command(line, routes, quit) && !quit)
-      caf::anon_send(
-        speaker, atoms::routes_atom_v,
-        routes_snapshot(std::make_shared<const bgp::desired_routes>(routes)));
+    bgp::desired_routes_builder edit(*routes);
+    if (apply_command(line, edit, quit) && !quit) {
+      routes = std::make_shared<const bgp::desired_routes>(edit.finish());
+      caf::anon_send(speaker, atoms::routes_atom_v, routes_snapshot(routes));
+    }
   }
   caf::anon_send_exit(speaker, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(out, caf::exit_reason::user_shutdown);
@@ -186,6 +203,8 @@ int main(int argc, char** argv) {
   app.add_option("--md5", opt.md5, "RFC 2385 TCP MD5 password");
   app.add_option("--ebgp-multihop", opt.ebgp_multihop);
   app.add_option("--ttl-security-hops", opt.ttl_security_hops, "RFC 5082 GTSM");
+  app.add_option("--graceful-restart", opt.restart_time,
+                 "RFC 4724 restart time in seconds (0: off)");
   std::string log_level = "info";
   app.add_option("--log-level", log_level);
   CLI11_PARSE(app, argc, argv);

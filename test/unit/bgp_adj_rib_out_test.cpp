@@ -15,17 +15,31 @@
 namespace porter::bgp::test {
 namespace {
 
+std::vector<net::ip_address> ips(const std::vector<const char*>& texts) {
+  std::vector<net::ip_address> out;
+  for (const auto* text : texts) {
+    out.push_back(ip(text));
+  }
+  return out;
+}
+
 desired_routes
 routes(std::initializer_list<std::pair<const char*, std::vector<const char*>>>
          entries) {
-  desired_routes d;
+  desired_routes_builder d;
   for (const auto& [prefix, hops] : entries) {
-    auto& route = d.routes[pfx(prefix)];
-    for (const auto* hop : hops) {
-      route.next_hops.insert(ip(hop));
-    }
+    d.add(pfx(prefix), ips(hops));
   }
-  return d;
+  return d.finish();
+}
+
+/// `d` with the attributes of `prefix` replaced, its next hops kept.
+desired_routes with_attributes(const desired_routes& d, const char* prefix,
+                               route_attributes attrs) {
+  desired_routes_builder b(d);
+  auto hops = d.next_hops(d.find(pfx(prefix))->path_set);
+  b.add(pfx(prefix), {hops.begin(), hops.end()}, std::move(attrs));
+  return b.finish();
 }
 
 std::vector<update_message> step(adj_rib_out& rib, const desired_routes& d) {
@@ -145,11 +159,9 @@ TEST(BgpAdjRibOut, WithoutAddPathTheLowestNextHopIsTheOnePath) {
     adj_rib_out rib(ibgp_peer(false));
     step(rib, routes({{p, {"10.1.0.7", "10.1.0.5"}}}));
     ASSERT_EQ(rib.advertised().begin()->second.next_hop, ip("10.1.0.5"));
-    desired_routes d;
-    for (const auto* hop : r.hops) {
-      d.routes[pfx(p)].next_hops.insert(ip(hop));
-    }
-    auto messages = step(rib, d);
+    desired_routes_builder d;
+    d.add(pfx(p), ips(r.hops));
+    auto messages = step(rib, d.finish());
     EXPECT_TRUE(withdrawn(messages).empty()) << r.rule;
     if (r.sent == nullptr) {
       EXPECT_TRUE(messages.empty()) << r.rule;
@@ -166,7 +178,9 @@ TEST(BgpAdjRibOut, AttributeChangeIsAnImplicitReplacement) {
   auto d
     = routes({{"10.0.0.1/32", {"10.1.0.1"}}, {"10.0.0.2/32", {"10.1.0.1"}}});
   step(rib, d);
-  d.routes[pfx("10.0.0.2/32")].attributes.med = 50;
+  route_attributes med;
+  med.med = 50;
+  d = with_attributes(d, "10.0.0.2/32", med);
   auto messages = step(rib, d);
   // RFC 7911 §3 / RFC 4271 §3.1: same (prefix, path id), new attributes.
   ASSERT_EQ(messages.size(), 1u);
@@ -175,19 +189,22 @@ TEST(BgpAdjRibOut, AttributeChangeIsAnImplicitReplacement) {
             std::vector<nlri>{path("10.0.0.2/32", "10.1.0.1")});
   ASSERT_NE(find_attribute(messages[0], attr_type::multi_exit_disc), nullptr);
   // Community order and duplicates carry no meaning: nothing to resend.
-  d.routes[pfx("10.0.0.1/32")].attributes.communities = {2, 1};
+  route_attributes communities;
+  communities.communities = {2, 1};
+  d = with_attributes(d, "10.0.0.1/32", communities);
   EXPECT_EQ(step(rib, d).size(), 1u);
-  d.routes[pfx("10.0.0.1/32")].attributes.communities = {1, 2, 2};
+  communities.communities = {1, 2, 2};
+  d = with_attributes(d, "10.0.0.1/32", communities);
   EXPECT_TRUE(step(rib, d).empty());
 }
 
 TEST(BgpAdjRibOut, PathsSharingAttributesShareMessages) {
   adj_rib_out rib(ibgp_peer(true));
-  desired_routes d;
+  desired_routes_builder d;
   for (const auto& p : host_prefixes(2000)) {
-    d.routes[p].next_hops = {ip("10.1.0.1"), ip("10.1.0.2"), ip("10.1.0.3")};
+    d.add(p, {ip("10.1.0.1"), ip("10.1.0.2"), ip("10.1.0.3")});
   }
-  auto messages = step(rib, d);
+  auto messages = step(rib, d.finish());
   // Three next hops, 2000 paths each, 450 per UPDATE: 3 * ceil(2000/450).
   ASSERT_EQ(messages.size(), 15u);
   EXPECT_EQ(announced(messages).size(), 6000u);
@@ -214,11 +231,11 @@ TEST(BgpAdjRibOut, TwoThousandHostRoutesNeedTheFewestMessages) {
   };
   for (const auto& r : rows) {
     adj_rib_out rib(ibgp_peer(r.add_path));
-    desired_routes d;
+    desired_routes_builder d;
     for (const auto& p : host_prefixes(2000)) {
-      d.routes[p].next_hops = {ip("10.1.0.1")};
+      d.add(p, {ip("10.1.0.1")});
     }
-    rib.set_desired(d);
+    rib.set_desired(d.finish());
     auto messages = rib.pending_updates(r.max_size);
     EXPECT_EQ(messages.size(), (2000 + r.per_message - 1) / r.per_message)
       << r.rule;
@@ -236,9 +253,10 @@ TEST(BgpAdjRibOut, TwoThousandHostRoutesNeedTheFewestMessages) {
 
 TEST(BgpAdjRibOut, Ipv6GoesInMpReachAndMpUnreach) {
   adj_rib_out rib(ibgp_peer(true));
-  auto d = routes({{"2001:db8::1/128", {"2001:db8:1::1", "10.1.0.1"}}});
-  d.link_local[ip("2001:db8:1::1")] = ip("fe80::1");
-  auto messages = step(rib, d);
+  desired_routes_builder d;
+  d.add(pfx("2001:db8::1/128"), ips({"2001:db8:1::1", "10.1.0.1"}));
+  d.set_link_local(ip("2001:db8:1::1"), ip("fe80::1"));
+  auto messages = step(rib, d.finish());
   // RFC 4760 §3: the IPv4 next hop cannot serve an IPv6 prefix: ignored.
   ASSERT_EQ(messages.size(), 1u);
   const auto& u = messages[0];
@@ -291,20 +309,19 @@ TEST(BgpAdjRibOut, ClearResendsTheWholeTable) {
 }
 
 TEST(BgpAdjRibOut, SameInputSameMessages) {
-  desired_routes forward;
-  desired_routes backward;
+  desired_routes_builder forward;
+  desired_routes_builder backward;
   auto prefixes = host_prefixes(1500);
   for (std::size_t i = 0; i < prefixes.size(); ++i) {
     auto hop = net::ip_address::v4(0x0a010000u + (i % 7));
-    forward.routes[prefixes[i]].next_hops.insert(hop);
+    forward.add(prefixes[i], {hop});
     auto j = prefixes.size() - 1 - i;
-    backward.routes[prefixes[j]].next_hops.insert(
-      net::ip_address::v4(0x0a010000u + (j % 7)));
+    backward.add(prefixes[j], {net::ip_address::v4(0x0a010000u + (j % 7))});
   }
   adj_rib_out a(ibgp_peer(true));
   adj_rib_out b(ibgp_peer(true));
-  auto x = step(a, forward);
-  auto y = step(b, backward);
+  auto x = step(a, forward.finish());
+  auto y = step(b, backward.finish());
   ASSERT_EQ(x.size(), y.size());
   auto opts = wire(a.context(), false);
   for (std::size_t i = 0; i < x.size(); ++i) {
@@ -319,9 +336,11 @@ TEST(BgpAdjRibOut, PathsTooLargeForAnyMessageAreWithdrawnAndReported) {
   auto d
     = routes({{"10.0.0.1/32", {"10.1.0.1"}}, {"10.0.0.2/32", {"10.1.0.1"}}});
   step(rib, d);
+  route_attributes huge;
   for (std::uint32_t i = 0; i < 1100; ++i) {
-    d.routes[pfx("10.0.0.2/32")].attributes.communities.push_back(i);
+    huge.communities.push_back(i);
   }
+  d = with_attributes(d, "10.0.0.2/32", huge);
   auto messages = step(rib, d);
   EXPECT_EQ(show(withdrawn(messages)), show({path("10.0.0.2/32", "10.1.0.1")}));
   EXPECT_EQ(show(rib.unsendable()), show({path("10.0.0.2/32", "10.1.0.1")}));
