@@ -59,6 +59,8 @@ private:
     child->handle = nullptr;
     if (stopping_ || !msg.reason) {
       log::info("child_stopped", {{"child", child->spec.name}});
+      if (stopping_)
+        quit_when_children_stopped();
       return;
     }
     auto ran_for = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -86,12 +88,24 @@ private:
               {{"child", name}, {"restarts", std::to_string(it->restarts)}});
   }
 
+  // Orderly shutdown: the supervisor ends only after its children did, so
+  // whoever waits for it (run_until_signal) knows the whole tree stopped.
   void on_exit(const caf::exit_msg& msg) {
+    if (stopping_)
+      return;
     stopping_ = true;
+    exit_reason_ = msg.reason;
     for (auto& child : children_)
       if (child.handle != nullptr)
         self_->send_exit(child.handle, msg.reason);
-    self_->quit(msg.reason);
+    quit_when_children_stopped();
+  }
+
+  void quit_when_children_stopped() {
+    for (const auto& child : children_)
+      if (child.handle != nullptr)
+        return;
+    self_->quit(exit_reason_);
   }
 
   std::vector<child_status> status() const {
@@ -106,6 +120,7 @@ private:
   restart_policy policy_;
   std::vector<supervised_child> children_;
   bool stopping_ = false;
+  caf::error exit_reason_;
 };
 
 } // namespace
