@@ -3,7 +3,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 CMAKE      ?= cmake
-CTEST_J    ?= 2
+CTEST_J    ?= 4
 FUZZ_SECONDS ?= 600
 CMAKE_ARGS ?=
 
