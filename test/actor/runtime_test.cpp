@@ -16,18 +16,22 @@
 namespace porter {
 namespace {
 
-// A child that records the exit reason it was stopped with.
+// A child that records the exit reason it was stopped with. State goes in as
+// a spawn argument: CAF 0.17 dereferences a null argument tuple for
+// argument-less spawns (UBSan: reference binding to null pointer).
+caf::behavior recorder(caf::event_based_actor* self,
+                       std::shared_ptr<std::atomic<int>> stopped_with) {
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    if (msg.reason == caf::exit_reason::user_shutdown)
+      *stopped_with = 1;
+    self->quit(msg.reason);
+  });
+  return {[](int) {}};
+}
+
 child_spec recording_child(std::shared_ptr<std::atomic<int>> stopped_with) {
   return child_spec{"recorder", [stopped_with](caf::local_actor* sup) {
-                      return sup->spawn(
-                        [stopped_with](caf::event_based_actor* self) {
-                          self->set_exit_handler([=](caf::exit_msg& msg) {
-                            if (msg.reason == caf::exit_reason::user_shutdown)
-                              *stopped_with = 1;
-                            self->quit(msg.reason);
-                          });
-                          return caf::behavior{[](int) {}};
-                        });
+                      return sup->spawn(recorder, stopped_with);
                     }};
 }
 

@@ -44,12 +44,14 @@ struct options {
   unsigned restart_time = 0;
 };
 
-caf::behavior printer(caf::event_based_actor*) {
-  return {[](atoms::peer_event_atom, const peer_event& ev) {
+// `out` is a spawn argument, not a capture: CAF 0.17 dereferences a null
+// argument tuple for argument-less spawns (UBSan finds it).
+caf::behavior printer(caf::event_based_actor*, std::ostream* out) {
+  return {[out](atoms::peer_event_atom, const peer_event& ev) {
     if (ev.kind == "state")
-      std::cout << "state " << ev.detail << std::endl;
+      *out << "state " << ev.detail << std::endl;
     else
-      std::cout << ev.kind << " " << ev.detail << std::endl;
+      *out << ev.kind << " " << ev.detail << std::endl;
   }};
 }
 
@@ -162,7 +164,7 @@ int run(const options& opt) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};
   auto io = std::make_shared<net::io::io_thread>();
-  auto out = sys.spawn(printer);
+  auto out = sys.spawn(printer, &std::cout);
   bgp::speaker_config speaker_cfg{*local_as, *router_id, opt.listen_port, {}};
   auto speaker = spawn_bgp_speaker(sys, speaker_args{speaker_cfg, io, out, {}});
   caf::anon_send(speaker, atoms::add_peer_atom_v, peer);
