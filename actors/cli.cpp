@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "actors/logging.hpp"
+#include "sim/apiserver/io/run_apiserver.hpp"
 
 namespace porter {
 
@@ -36,6 +37,70 @@ int not_in_this_build(const char* command, const char* issue) {
   return 1;
 }
 
+log::level sim_level(const char* level) {
+  std::string_view l = level;
+  if (l == "debug")
+    return log::level::debug;
+  if (l == "warn")
+    return log::level::warn;
+  if (l == "error")
+    return log::level::error;
+  return log::level::info;
+}
+
+// The emulator logs through porter's logger; its fields come as a vector,
+// the logger takes a braced list (at most four fields are used).
+void sim_log(const char* level, const std::string& event,
+             const sim::log_fields& f) {
+  auto lvl = sim_level(level);
+  auto at = [&](std::size_t i) { return log::field{f[i].first, f[i].second}; };
+  switch (f.size()) {
+    case 0:
+      log::write(lvl, event, {});
+      break;
+    case 1:
+      log::write(lvl, event, {at(0)});
+      break;
+    case 2:
+      log::write(lvl, event, {at(0), at(1)});
+      break;
+    case 3:
+      log::write(lvl, event, {at(0), at(1), at(2)});
+      break;
+    default:
+      log::write(lvl, event, {at(0), at(1), at(2), at(3)});
+      break;
+  }
+}
+
+CLI::App* add_sim_apiserver(CLI::App& sim, sim::apiserver_command& cmd) {
+  auto* api = sim.add_subcommand(
+    "apiserver", "Kubernetes API server emulator kubectl can talk to");
+  api->add_option("--listen", cmd.listen, "HOST:PORT (port 0: any free port)")
+    ->capture_default_str();
+  api->add_flag("--tls", cmd.tls,
+                "Serve https with a generated CA; require the bearer token");
+  api->add_option("--token", cmd.token,
+                  "Bearer token clients must send (default with --tls: "
+                  "random, written to the kubeconfig)");
+  api
+    ->add_option("--kubeconfig-out", cmd.kubeconfig_out,
+                 "Write a kubeconfig for this server here")
+    ->required();
+  api->add_option("--state", cmd.state_file,
+                  "Load objects from FILE at start, save them on change and "
+                  "at exit");
+  api
+    ->add_option("--watch-window", cmd.watch_window,
+                 "Watch history kept, in events (older RVs get 410)")
+    ->capture_default_str();
+  api
+    ->add_option("--bookmark-interval", cmd.bookmark_interval_seconds,
+                 "Seconds between watch BOOKMARKs")
+    ->capture_default_str();
+  return api;
+}
+
 } // namespace
 
 int run_cli(int argc, char** argv) {
@@ -59,6 +124,10 @@ int run_cli(int argc, char** argv) {
     "inspect", "Show actors, peers, routes, pools of a running process");
   auto* sim = app.add_subcommand(
     "sim", "Run a virtual cluster with virtual switches on this machine");
+  // Other sim commands (`porter sim demo`, issue #10) are not built yet.
+  sim->allow_extras();
+  sim::apiserver_command apiserver_cmd;
+  auto* sim_apiserver = add_sim_apiserver(*sim, apiserver_cmd);
 
   try {
     app.parse(argc, argv);
@@ -90,8 +159,10 @@ int run_cli(int argc, char** argv) {
     return not_in_this_build("agent", "issue #9");
   if (inspect->parsed())
     return not_in_this_build("inspect", "issue #11");
+  if (sim_apiserver->parsed())
+    return sim::run_apiserver(apiserver_cmd, sim_log);
   if (sim->parsed())
-    return not_in_this_build("sim", "issues #5 and #10");
+    return not_in_this_build("sim", "issue #10");
   return usage_error("no subcommand given");
 }
 
