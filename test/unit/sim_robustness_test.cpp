@@ -64,9 +64,10 @@ TEST(SimRobustness, GarbageGetsStatusObjectsNotCrashes) {
           if (r.watch)
             continue;
           ++n;
-          if (r.response.code >= 400)
+          if (r.response.code >= 400) {
             EXPECT_EQ(at(r.response.body, {"kind"}), "Status")
               << m << " " << url << " " << body << " " << type;
+          }
         }
   EXPECT_GT(n, 1000);
 }
@@ -98,8 +99,9 @@ TEST(SimRobustness, RandomBytesEverywhere) {
     auto r = t.raw(i % 2 ? "PATCH" : "POST",
                    "/api/v1/namespaces/default/services/" + junk, junk,
                    content_types[i % 7]);
-    if (!r.watch && r.response.code >= 400)
+    if (!r.watch && r.response.code >= 400) {
       EXPECT_EQ(at(r.response.body, {"kind"}), "Status");
+    }
   }
 }
 
