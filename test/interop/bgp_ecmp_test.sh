@@ -26,31 +26,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 <bird|frr|gobgp> <path-to-porter_bgp_probe>" >&2
-  exit 2
-fi
-daemon=$1
-probe=$2
-case $daemon in
-  bird) net=1 ;;
-  frr) net=2 ;;
-  gobgp) net=3 ;;
-  *)
-    echo "$0: unknown daemon '$daemon' (bird, frr, gobgp)" >&2
-    exit 2
-    ;;
-esac
-
+interop_parse_args "bird=1 frr=2 gobgp=3" "$@" # sets daemon, probe, net
 interop_init "bgp_ecmp_$daemon"
-case $daemon in
-  bird) require_binaries ip "$PYTHON" bird birdc ;;
-  frr) require_binaries ip "$PYTHON" /usr/lib/frr/zebra /usr/lib/frr/bgpd vtysh ;;
-  gobgp) require_binaries ip "$PYTHON" gobgpd gobgp ;;
-esac
-if [ ! -f "$probe" ] || [ ! -x "$probe" ]; then
-  fail "porter_bgp_probe not found or not executable: '$probe'"
-fi
+require_switch_binaries "$daemon"
+require_probe "$probe"
 
 readonly SW_AS=65000 PORTER_AS=65100 HOLD=3 PREFIX=1.1.1.1/32
 readonly SW_IP=10.96.$net.1 SPK_IP=10.96.$net.2
@@ -62,14 +41,8 @@ starts=0 # daemon (re)starts, to keep their logs apart
 
 # ------------------------------------------------------------- topology ----
 topology_up() {
-  netns_add "$NS_SW"
-  netns_add "$NS_SPK"
-  veth_pair "$NS_SW" sw0 "$SW_IP/24" "$NS_SPK" spk0 "$SPK_IP/24"
-  local n
-  for n in 11 12 13; do
-    ip -n "$NS_SW" neigh replace "10.96.$net.$n" lladdr "02:00:00:00:00:$n" \
-      dev sw0 nud permanent
-  done
+  switch_link_up "$NS_SW" "$SW_IP/24" "$NS_SPK" "$SPK_IP/24"
+  static_neighbours "$NS_SW" sw0 "10.96.$net." 11 12 13
 }
 
 # ----------------------------------------------------------------- BIRD ----
@@ -78,20 +51,13 @@ bird_start() {
     cat >"$WORK/bird.conf" <<EOF
 # BIRD 2 as the switch: eBGP with porter, ADD-PATH receive, every equal path
 # into one multipath kernel route.
-log stderr all;
-router id $SW_IP;
-protocol device { scan time 10; }
-protocol kernel {
-  ipv4 { import none; export where source = RTS_BGP; };
-  merge paths yes limit 16;
-}
+$(bird_conf_head "$SW_IP")
+$(bird_kernel_multipath ipv4)
 protocol bgp porter {
   local $SW_IP as $SW_AS;
   neighbor $SPK_IP as $PORTER_AS;
   graceful restart off;   # no stale routes kept after a drop
-  connect delay time 1;
-  connect retry time 1;
-  error wait time 1, 2;
+$(bird_fast_retry)
   ipv4 { import all; export none; add paths rx; };
 }
 EOF
@@ -99,8 +65,6 @@ EOF
   bird_launch "$NS_SW" "bird-$((++starts))"
 }
 
-bird_state() { birdc_sw show protocols porter | peer_view state bird porter; }
-bird_rib() { birdc_sw show route all "$PREFIX" | peer_view rib bird; }
 bird_show() {
   echo "\$ birdc show route all $PREFIX"
   birdc_sw show route all "$PREFIX"
@@ -113,10 +77,7 @@ frr_start() {
     cat >"$WORK/frr/bgpd.conf" <<EOF
 ! FRR 8 as the switch: eBGP with porter; FRR receives ADD-PATH by default;
 ! maximum-paths installs the paths as one multipath route through zebra.
-frr defaults traditional
-hostname pi-frr-switch
-log stdout informational
-!
+$(frr_conf_head)
 router bgp $SW_AS
  bgp router-id $SW_IP
  no bgp ebgp-requires-policy
@@ -131,8 +92,6 @@ EOF
   frr_launch "$NS_SW" "bgpd-$((++starts))" # and zebra, the first time
 }
 
-frr_state() { vtysh_sw -c "show bgp neighbors $SPK_IP json" | peer_view state frr "$SPK_IP"; }
-frr_rib() { vtysh_sw -c "show bgp ipv4 unicast $PREFIX json" | peer_view rib frr; }
 frr_show() {
   echo "\$ vtysh -c 'show bgp ipv4 unicast $PREFIX'"
   vtysh_sw -c "show bgp ipv4 unicast $PREFIX"
@@ -176,8 +135,6 @@ EOF
   poll_until 10 gobgp_sw global || fail "gobgpd API not answering"
 }
 
-gobgp_state() { gobgp_sw neighbor "$SPK_IP" -j | peer_view state gobgp "$SPK_IP"; }
-gobgp_rib() { gobgp_sw global rib -a ipv4 "$PREFIX" -j | peer_view rib gobgp; }
 gobgp_show() {
   echo "\$ gobgp global rib -a ipv4 $PREFIX"
   gobgp_sw global rib -a ipv4 "$PREFIX"
@@ -186,15 +143,12 @@ gobgp_show() {
 }
 
 # ------------------------------------------------------ daemon-agnostic ----
+# lib.sh's sw_established and expect_routes check these.
 sw_start() { "${daemon}_start"; }
-sw_state() { "${daemon}_state"; }
-sw_rib() { "${daemon}_rib"; }
-sw_has_fib() { [ "$daemon" != gobgp ]; }
+sw_state() { switch_state porter "$SPK_IP"; }
+sw_rib() { switch_rib "$PREFIX"; }
+sw_has_fib() { [ "$daemon" != gobgp ]; } # gobgpd runs without zebra
 sw_fib() { fib_nexthops "$NS_SW" "$PREFIX"; }
-
-sw_established() { [ "$(sw_state)" = Established ]; }
-rib_is() { [ "$(sw_rib)" = "$1" ]; }
-fib_is() { [ "$(sw_fib)" = "$1" ]; }
 
 dump_view() {
   echo "\$ ip -n $NS_SW route"
@@ -204,23 +158,6 @@ dump_view() {
     frr) dump_frr "$PREFIX" ;;
     gobgp) dump_gobgp "$SPK_IP" ;;
   esac
-}
-
-# expect_routes <step> <what> <start_us> <next hops...>: the switch's RIB holds
-# exactly these paths and (BIRD, FRR) its kernel one route via exactly these
-# next hops; none at all for an empty list.
-expect_routes() {
-  local step=$1 what=$2 t0=$3
-  shift 3
-  local want="$*"
-  poll_until 10 rib_is "$want" ||
-    fail "step $step: switch RIB paths for $PREFIX: '$(sw_rib)', want '$want'"
-  step_ok "$step" "$what in RIB" "$t0"
-  if sw_has_fib; then
-    poll_until 10 fib_is "$want" ||
-      fail "step $step: kernel routes for $PREFIX: '$(sw_fib)', want '$want' (one line per route)"
-    step_ok "$step" "$what in FIB" "$t0"
-  fi
 }
 
 # ------------------------------------------------------------- scenario ----

@@ -33,29 +33,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 <bird|frr> <path-to-porter_bgp_probe>" >&2
-  exit 2
-fi
-daemon=$1
-probe=$2
-case $daemon in
-  bird) net=20 ;;
-  frr) net=21 ;;
-  *)
-    echo "$0: unknown daemon '$daemon' (bird, frr)" >&2
-    exit 2
-    ;;
-esac
-
+interop_parse_args "bird=20 frr=21" "$@" # sets daemon, probe, net
 interop_init "bgp_graceful_restart_$daemon"
-case $daemon in
-  bird) require_binaries ip "$PYTHON" bird birdc ;;
-  frr) require_binaries ip "$PYTHON" /usr/lib/frr/zebra /usr/lib/frr/bgpd vtysh ;;
-esac
-if [ ! -f "$probe" ] || [ ! -x "$probe" ]; then
-  fail "porter_bgp_probe not found or not executable: '$probe'"
-fi
+require_switch_binaries "$daemon"
+require_probe "$probe"
 
 readonly SW_AS=65000 PORTER_AS=65100 HOLD=3 PREFIX=1.1.1.1/32
 readonly RESTART=8 # porter's advertised restart time (s)
@@ -72,14 +53,8 @@ probe_runs=0
 
 # ------------------------------------------------------------- topology ----
 topology_up() {
-  netns_add "$NS_SW"
-  netns_add "$NS_SPK"
-  veth_pair "$NS_SW" sw0 "$SW_IP/24" "$NS_SPK" spk0 "$SPK_IP/24"
-  local n
-  for n in 11 12 13; do
-    ip -n "$NS_SW" neigh replace "10.96.$net.$n" lladdr "02:00:00:00:00:$n" \
-      dev sw0 nud permanent
-  done
+  switch_link_up "$NS_SW" "$SW_IP/24" "$NS_SPK" "$SPK_IP/24"
+  static_neighbours "$NS_SW" sw0 "10.96.$net." 11 12 13
 }
 
 # ----------------------------------------------------------------- BIRD ----
@@ -88,20 +63,13 @@ bird_start() {
   cat >"$WORK/bird.conf" <<EOF
 # BIRD 2 as the switch: eBGP with porter, ADD-PATH receive, every equal path
 # into one multipath kernel route, graceful restart helper.
-log stderr all;
-router id $SW_IP;
-protocol device { scan time 10; }
-protocol kernel {
-  ipv4 { import none; export where source = RTS_BGP; };
-  merge paths yes limit 16;
-}
+$(bird_conf_head "$SW_IP")
+$(bird_kernel_multipath ipv4)
 protocol bgp porter {
   local $SW_IP as $SW_AS;
   neighbor $SPK_IP as $PORTER_AS;
   graceful restart on;    # GR helper (must not be off): keep porter's routes
-  connect delay time 1;
-  connect retry time 1;
-  error wait time 1, 2;
+$(bird_fast_retry)
   debug { states, events, packets };   # "Got END-OF-RIB", GR events in the log
   ipv4 { import all; export none; add paths rx; };
 }
@@ -112,7 +80,6 @@ EOF
   poll_until 10 birdc_sw show status || fail "BIRD control socket not answering"
 }
 
-bird_state() { birdc_sw show protocols porter | peer_view state bird porter; }
 bird_rib() {
   { birdc_sw show route all "$PREFIX" && birdc_sw show protocols all porter; } |
     "$PYTHON" "$here/gr_view.py" rib bird
@@ -130,24 +97,12 @@ bird_show() {
 
 # ------------------------------------------------------------------ FRR ----
 frr_start() {
-  local run=$WORK/frr-run
-  FRR_PATHSPACE=pi-frr-gr-$sfx
-  INTEROP_DIRS+=("/var/run/frr/$FRR_PATHSPACE")
-  mkdir -p "$WORK/frr" "$run"
-  chown frr:frr "$run" # zebra/bgpd drop to user frr before writing pid files
-  : >"$WORK/frr/vtysh.conf"
-  cat >"$WORK/frr/zebra.conf" <<EOF
-hostname pi-frr-switch
-log stdout informational
-EOF
+  mkdir -p "$WORK/frr"
   cat >"$WORK/frr/bgpd.conf" <<EOF
 ! FRR 8 as the switch: eBGP with porter; FRR receives ADD-PATH by default;
 ! maximum-paths installs the paths as one multipath route through zebra;
 ! graceful restart helper (explicit; FRR 8 is a helper by default).
-frr defaults traditional
-hostname pi-frr-switch
-log stdout informational
-!
+$(frr_conf_head)
 router bgp $SW_AS
  bgp router-id $SW_IP
  no bgp ebgp-requires-policy
@@ -161,18 +116,9 @@ router bgp $SW_AS
 debug bgp graceful-restart
 debug bgp neighbor-events
 EOF
-  chmod 644 "$WORK/frr/"*.conf
-  start_bg zebra ip netns exec "$NS_SW" /usr/lib/frr/zebra -N "$FRR_PATHSPACE" \
-    -f "$WORK/frr/zebra.conf" -i "$run/zebra.pid" -A 127.0.0.1
-  poll_until 10 test -S "/var/run/frr/$FRR_PATHSPACE/zserv.api" ||
-    fail "zebra did not create its zserv.api socket"
-  start_bg bgpd ip netns exec "$NS_SW" /usr/lib/frr/bgpd \
-    -N "$FRR_PATHSPACE" -f "$WORK/frr/bgpd.conf" -i "$run/bgpd.pid" -A 127.0.0.1
-  poll_until 10 frr_answers || fail "bgpd vty not answering"
+  frr_launch "$NS_SW" bgpd # zebra first; bgpd logs to $WORK/bgpd.out
 }
 
-frr_answers() { [[ $(vtysh_sw -c "show bgp neighbors $SPK_IP json") == *bgpState* ]]; }
-frr_state() { vtysh_sw -c "show bgp neighbors $SPK_IP json" | peer_view state frr "$SPK_IP"; }
 frr_rib() { vtysh_sw -c "show bgp ipv4 unicast $PREFIX json" | "$PYTHON" "$here/gr_view.py" rib frr; }
 frr_selected() { vtysh_sw -c "show bgp ipv4 unicast $PREFIX json" | "$PYTHON" "$here/gr_view.py" selected frr; }
 frr_gr() { vtysh_sw -c "show bgp neighbors $SPK_IP json" | "$PYTHON" "$here/gr_view.py" gr frr "$SPK_IP"; }
@@ -191,8 +137,9 @@ case $daemon in
   bird) daemon_log=bird.err ;;
   frr) daemon_log=bgpd.out ;;
 esac
+# lib.sh's sw_established, sw_down, rib_is and fib_is check these.
 sw_start() { "${daemon}_start"; }
-sw_state() { "${daemon}_state"; }
+sw_state() { switch_state porter "$SPK_IP"; }
 sw_rib() { "${daemon}_rib"; }
 sw_gr() { "${daemon}_gr"; }
 sw_fib() { fib_nexthops "$NS_SW" "$PREFIX"; }
@@ -202,10 +149,6 @@ sw_show() {
   ip -n "$NS_SW" route show "$PREFIX"
 }
 
-sw_established() { [ "$(sw_state)" = Established ]; }
-sw_not_established() { ! sw_established; }
-rib_is() { [ "$(sw_rib)" = "$1" ]; }
-fib_is() { [ "$(sw_fib)" = "$1" ]; }
 routes_are() { rib_is "$1" && fib_is "$2"; }
 # gr_field <view> <key>: the value of key=value in a gr_view "gr" line.
 gr_field() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
@@ -339,7 +282,7 @@ step_ok 1 "three paths in RIB, 3-way multipath in FIB" "$t0"
 # 2. SIGKILL: session down at once, the route kept stale for >= T - 2 s.
 t_kill=$(now_us)
 probe_kill
-poll_until 3 sw_not_established ||
+poll_until 3 sw_down ||
   fail "step 2: the switch still says Established 3 s after porter's SIGKILL"
 step_ok 2 "switch session down after SIGKILL ($(sw_state))" "$t_kill"
 poll_until 2 routes_are "$STALE3" "$ALL3" ||
@@ -413,7 +356,7 @@ step_ok 3 "three fresh paths; FIB 3-way all along ($CHECKS more checks; kernel r
 # 4. SIGKILL, no restart: kept until T - 2, gone by T + 3.
 t_kill=$(now_us)
 probe_kill
-poll_until 3 sw_not_established ||
+poll_until 3 sw_down ||
   fail "step 4: the switch still says Established 3 s after porter's SIGKILL"
 step_ok 4 "switch session down after SIGKILL ($(sw_state))" "$t_kill"
 hold_for 4 "$t_kill" $((t_kill + (RESTART - 2) * 1000000)) "stale route kept until T-2" "$STALE3" "$ALL3"

@@ -38,29 +38,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 <bird|frr> <path-to-porter_bgp_probe>" >&2
-  exit 2
-fi
-daemon=$1
-probe=$2
-case $daemon in
-  bird) net=14 ;;
-  frr) net=15 ;;
-  *)
-    echo "$0: unknown daemon '$daemon' (bird, frr)" >&2
-    exit 2
-    ;;
-esac
-
+interop_parse_args "bird=14 frr=15" "$@" # sets daemon, probe, net
 interop_init "bgp_gtsm_$daemon"
-case $daemon in
-  bird) require_binaries ip awk "$PYTHON" bird birdc ;;
-  frr) require_binaries ip awk "$PYTHON" /usr/lib/frr/zebra /usr/lib/frr/bgpd vtysh ;;
-esac
-if [ ! -f "$probe" ] || [ ! -x "$probe" ]; then
-  fail "porter_bgp_probe not found or not executable: '$probe'"
-fi
+require_switch_binaries "$daemon" awk
+require_probe "$probe"
 
 readonly SW_AS=65000 PORTER_AS=65100
 readonly SW_IP1=10.96.$net.1 SPK_IP1=10.96.$net.2       # one hop
@@ -96,15 +77,11 @@ switch_start() {
       cat >"$WORK/bird.conf" <<EOF
 # BIRD 2 as the switch: eBGP with porter, GTSM (ttl security) on both
 # sessions; porter2 is two hops away, expected TTL 256 - $hops.
-log stderr all;
-router id $SW_IP1;
-protocol device { scan time 10; }
+$(bird_conf_head "$SW_IP1")
 template bgp porter {
   local as $SW_AS;
   graceful restart off;
-  connect delay time 1;
-  connect retry time 1;
-  error wait time 1, 2;
+$(bird_fast_retry)
   ttl security on;
   ipv4 { import all; export none; add paths rx; };
 }
@@ -126,10 +103,7 @@ EOF
 ! FRR 8 as the switch: eBGP with porter, GTSM (ttl-security) on both
 ! sessions; porter2 is two hops away. disable-connected-check: FRR would
 ! otherwise not even try a non-connected eBGP peer with hops 1.
-frr defaults traditional
-hostname pi-frr-switch
-log stdout informational
-!
+$(frr_conf_head)
 router bgp $SW_AS
  bgp router-id $SW_IP1
  no bgp ebgp-requires-policy
@@ -152,13 +126,9 @@ EOF
 sw_state() {
   local addr=$SPK_IP1
   [ "$1" = 1 ] || addr=$SPK_IP2
-  case $daemon in
-    bird) bird_proto_state "porter$1" ;;
-    frr) frr_nbr_state "$addr" ;;
-  esac
+  switch_state "porter$1" "$addr"
 }
-sw_established() { [ "$(sw_state "$1")" = Established ]; }
-sw_down() { [ "$(sw_state "$1")" != Established ]; }
+# lib.sh's sw_established <1|2> and sw_down <1|2> check it.
 
 dump_view() {
   case $daemon in
@@ -249,7 +219,7 @@ ttl_count() { awk '$1 != "ready"' "$TTL_OUT" | wc -l; }
 # Resets are left out: a SYN that arrives before porter's listener exists is
 # answered by the kernel itself, with no socket (and so no TTL option).
 ttl_not_255() {
-  awk '$1 != "ready" && $1 !~ /^R/ && $2 != "ttl=255"' "$TTL_OUT" | wc -l
+  awk '$1 != "ready" && $1 !~ /R/ && $2 != "ttl=255"' "$TTL_OUT" | wc -l
 }
 
 # expect_ttl_255 <step>: porter sent every segment with TTL 255 (one hop:

@@ -24,31 +24,13 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 <bird|frr> <path-to-porter_bgp_probe>" >&2
-  exit 2
-fi
-daemon=$1
-probe=$2
-case $daemon in
-  bird) net=16 ;;
-  frr) net=17 ;;
-  *)
-    echo "$0: unknown daemon '$daemon' (bird, frr)" >&2
-    exit 2
-    ;;
-esac
-
+interop_parse_args "bird=16 frr=17" "$@" # sets daemon, probe, net
 interop_init "bgp_ipv6_$daemon"
-case $daemon in
-  bird) require_binaries ip "$PYTHON" bird birdc ;;
-  frr) require_binaries ip "$PYTHON" /usr/lib/frr/zebra /usr/lib/frr/bgpd vtysh ;;
-esac
-if [ ! -f "$probe" ] || [ ! -x "$probe" ]; then
-  fail "porter_bgp_probe not found or not executable: '$probe'"
-fi
+require_switch_binaries "$daemon"
+require_probe "$probe"
 
 readonly SW_AS=65000 PORTER_AS=65100 PREFIX=2001:db8:96::1/128 DST=2001:db8:96::1
+readonly FIB_DST=$DST # the kernel route's name in lib.sh's expect_routes
 readonly SW_IP=10.96.$net.1 SPK_IP=10.96.$net.2
 readonly SW_IP6=fd00:96:$net::1 SPK_IP6=fd00:96:$net::2
 readonly NH1=fd00:96:$net::11 NH2=fd00:96:$net::12 NH3=fd00:96:$net::13
@@ -65,10 +47,7 @@ ip netns exec "$NS_SPK" sysctl -qw net.ipv6.conf.default.accept_dad=0
 veth_pair "$NS_SW" sw0 "$SW_IP/24" "$NS_SPK" spk0 "$SPK_IP/24"
 addr6 "$NS_SW" sw0 "$SW_IP6/64"
 addr6 "$NS_SPK" spk0 "$SPK_IP6/64"
-for n in 11 12 13; do
-  ip -n "$NS_SW" -6 neigh replace "fd00:96:$net::$n" lladdr "02:00:00:00:00:$n" \
-    dev sw0 nud permanent
-done
+static_neighbours "$NS_SW" sw0 "fd00:96:$net::" 11 12 13
 
 # ---------------------------------------------------------------- switch ----
 case $daemon in
@@ -77,19 +56,12 @@ case $daemon in
 # BIRD 2 as the switch: eBGP with porter over IPv4 (porter4: IPv4 and IPv6
 # unicast channels) and over IPv6 (porter6); ADD-PATH receive; equal paths
 # into one multipath kernel route.
-log stderr all;
-router id $SW_IP;
-protocol device { scan time 10; }
-protocol kernel {
-  ipv6 { import none; export where source = RTS_BGP; };
-  merge paths yes limit 16;
-}
+$(bird_conf_head "$SW_IP")
+$(bird_kernel_multipath ipv6)
 template bgp porter {
   local as $SW_AS;
   graceful restart off;
-  connect delay time 1;
-  connect retry time 1;
-  error wait time 1, 2;
+$(bird_fast_retry)
 }
 protocol bgp porter4 from porter {
   local $SW_IP as $SW_AS;
@@ -111,10 +83,7 @@ EOF
 ! FRR 8 as the switch: eBGP with porter over IPv4 and over IPv6, IPv6
 ! unicast activated for both; ADD-PATH receive is FRR's default;
 ! maximum-paths installs the paths as one multipath route through zebra.
-frr defaults traditional
-hostname pi-frr-switch
-log stdout informational
-!
+$(frr_conf_head)
 router bgp $SW_AS
  bgp router-id $SW_IP
  no bgp ebgp-requires-policy
@@ -138,25 +107,13 @@ esac
 log "switch $daemon up in $NS_SW ($SW_IP, $SW_IP6, AS $SW_AS), porter in $NS_SPK ($SPK_IP, $SPK_IP6, AS $PORTER_AS)"
 
 # sw_state <4|6>: the switch's session with porter over IPv4 / IPv6.
+# lib.sh's sw_established <4|6>, sw_down <4|6> and expect_routes check
+# these.
 sw_state() {
-  case $daemon:$1 in
-    bird:4) bird_proto_state porter4 ;;
-    bird:6) bird_proto_state porter6 ;;
-    frr:4) frr_nbr_state "$SPK_IP" ;;
-    frr:6) frr_nbr_state "$SPK_IP6" ;;
-  esac
+  if [ "$1" = 4 ]; then switch_state porter4 "$SPK_IP"; else switch_state porter6 "$SPK_IP6"; fi
 }
-sw_established() { [ "$(sw_state "$1")" = Established ]; }
-sw_down() { [ "$(sw_state "$1")" != Established ]; }
-sw_rib() {
-  case $daemon in
-    bird) birdc_sw show route all "$PREFIX" | peer_view rib bird ;;
-    frr) vtysh_sw -c "show bgp ipv6 unicast $PREFIX json" | peer_view rib frr ;;
-  esac
-}
+sw_rib() { switch_rib "$PREFIX"; }
 sw_fib() { ip -6 -n "$NS_SW" -j route show "$DST" | peer_view fib; }
-rib_is() { [ "$(sw_rib)" = "$1" ]; }
-fib_is() { [ "$(sw_fib)" = "$1" ]; }
 
 # sw_afs <4|6>: the address families the switch negotiated with porter.
 sw_afs() {
@@ -205,21 +162,6 @@ dump_view() {
       done
       ;;
   esac
-}
-
-# expect_routes <step> <what> <t0> <next hops...>: exactly these paths in the
-# switch's RIB and one kernel route via exactly these next hops (none for
-# an empty list).
-expect_routes() {
-  local step=$1 what=$2 t0=$3
-  shift 3
-  local want="$*"
-  poll_until 10 rib_is "$want" ||
-    fail "step $step: switch RIB paths for $PREFIX: '$(sw_rib)', want '$want'"
-  step_ok "$step" "$what in RIB" "$t0"
-  poll_until 10 fib_is "$want" ||
-    fail "step $step: kernel routes for $DST: '$(sw_fib)', want '$want' (one line per route)"
-  step_ok "$step" "$what in FIB" "$t0"
 }
 
 # session <step> <4|6> <what>: a probe over IPv4 or IPv6; announce, check,

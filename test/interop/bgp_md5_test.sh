@@ -27,29 +27,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 <bird|frr> <path-to-porter_bgp_probe>" >&2
-  exit 2
-fi
-daemon=$1
-probe=$2
-case $daemon in
-  bird) net=10 ;;
-  frr) net=11 ;;
-  *)
-    echo "$0: unknown daemon '$daemon' (bird, frr)" >&2
-    exit 2
-    ;;
-esac
-
+interop_parse_args "bird=10 frr=11" "$@" # sets daemon, probe, net
 interop_init "bgp_md5_$daemon"
-case $daemon in
-  bird) require_binaries ip awk "$PYTHON" bird birdc ;;
-  frr) require_binaries ip awk "$PYTHON" /usr/lib/frr/zebra /usr/lib/frr/bgpd vtysh ;;
-esac
-if [ ! -f "$probe" ] || [ ! -x "$probe" ]; then
-  fail "porter_bgp_probe not found or not executable: '$probe'"
-fi
+require_switch_binaries "$daemon" awk
+require_probe "$probe"
 
 readonly SW_AS=65000 PORTER_AS=65100 PREFIX=192.0.2.10/32
 readonly SW_IP=10.96.$net.1 SPK_IP=10.96.$net.2 NH=10.96.$net.11
@@ -59,26 +40,20 @@ sfx=$(short_suffix)
 readonly NS_SW=pim-${daemon:0:1}-sw-$sfx NS_SPK=pim-${daemon:0:1}-spk-$sfx
 
 # ------------------------------------------------------------- topology ----
-netns_add "$NS_SW"
-netns_add "$NS_SPK"
-veth_pair "$NS_SW" sw0 "$SW_IP/24" "$NS_SPK" spk0 "$SPK_IP/24"
+switch_link_up "$NS_SW" "$SW_IP/24" "$NS_SPK" "$SPK_IP/24"
 
 # ---------------------------------------------------------------- switch ----
 case $daemon in
   bird)
     cat >"$WORK/bird.conf" <<EOF
 # BIRD 2 as the switch: eBGP with porter, TCP MD5 required.
-log stderr all;
-router id $SW_IP;
-protocol device { scan time 10; }
+$(bird_conf_head "$SW_IP")
 protocol bgp porter {
   local $SW_IP as $SW_AS;
   neighbor $SPK_IP as $PORTER_AS;
   password "$PASSWORD";
   graceful restart off;
-  connect delay time 1;
-  connect retry time 1;
-  error wait time 1, 2;
+$(bird_fast_retry)
   ipv4 { import all; export none; add paths rx; };
 }
 EOF
@@ -88,10 +63,7 @@ EOF
     mkdir -p "$WORK/frr"
     cat >"$WORK/frr/bgpd.conf" <<EOF
 ! FRR 8 as the switch: eBGP with porter, TCP MD5 required.
-frr defaults traditional
-hostname pi-frr-switch
-log stdout informational
-!
+$(frr_conf_head)
 router bgp $SW_AS
  bgp router-id $SW_IP
  no bgp ebgp-requires-policy
@@ -105,21 +77,9 @@ EOF
 esac
 log "switch $daemon up in $NS_SW ($SW_IP, AS $SW_AS), porter in $NS_SPK ($SPK_IP, AS $PORTER_AS)"
 
-sw_state() {
-  case $daemon in
-    bird) bird_proto_state porter ;;
-    frr) frr_nbr_state "$SPK_IP" ;;
-  esac
-}
-sw_established() { [ "$(sw_state)" = Established ]; }
-sw_down() { [ "$(sw_state)" != Established ]; }
-sw_rib() {
-  case $daemon in
-    bird) birdc_sw show route all "$PREFIX" | peer_view rib bird ;;
-    frr) vtysh_sw -c "show bgp ipv4 unicast $PREFIX json" | peer_view rib frr ;;
-  esac
-}
-rib_is() { [ "$(sw_rib)" = "$1" ]; }
+# lib.sh's sw_established, sw_down and rib_is check these.
+sw_state() { switch_state porter "$SPK_IP"; }
+sw_rib() { switch_rib "$PREFIX"; }
 # FRR counts established sessions; BIRD has no such counter.
 sw_sessions() {
   if [ "$daemon" = frr ]; then frr_nbr_field "$SPK_IP" connectionsEstablished; else echo -; fi

@@ -28,29 +28,10 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
-if [ $# -ne 2 ]; then
-  echo "usage: $0 <bird|frr> <path-to-porter_bgp_probe>" >&2
-  exit 2
-fi
-daemon=$1
-probe=$2
-case $daemon in
-  bird) net=12 ;;
-  frr) net=13 ;;
-  *)
-    echo "$0: unknown daemon '$daemon' (bird, frr)" >&2
-    exit 2
-    ;;
-esac
-
+interop_parse_args "bird=12 frr=13" "$@" # sets daemon, probe, net
 interop_init "bgp_passive_port_$daemon"
-case $daemon in
-  bird) require_binaries ip ss "$PYTHON" bird birdc ;;
-  frr) require_binaries ip ss "$PYTHON" /usr/lib/frr/zebra /usr/lib/frr/bgpd vtysh ;;
-esac
-if [ ! -f "$probe" ] || [ ! -x "$probe" ]; then
-  fail "porter_bgp_probe not found or not executable: '$probe'"
-fi
+require_switch_binaries "$daemon" ss
+require_probe "$probe"
 
 readonly SW_AS=65000 PORTER_AS=65100 PREFIX=192.0.2.12/32
 readonly SW_IP=10.96.$net.1 SPK_IP=10.96.$net.2 NH=10.96.$net.11
@@ -61,9 +42,7 @@ sfx=$(short_suffix)
 readonly NS_SW=pip-${daemon:0:1}-sw-$sfx NS_SPK=pip-${daemon:0:1}-spk-$sfx
 
 # ------------------------------------------------------------- topology ----
-netns_add "$NS_SW"
-netns_add "$NS_SPK"
-veth_pair "$NS_SW" sw0 "$SW_IP/24" "$NS_SPK" spk0 "$SPK_IP/24"
+switch_link_up "$NS_SW" "$SW_IP/24" "$NS_SPK" "$SPK_IP/24"
 ip -n "$NS_SW" addr add "$STRANGER4/24" dev sw0
 addr6 "$NS_SW" sw0 "$SW_IP6/64"
 addr6 "$NS_SW" sw0 "$STRANGER6/64"
@@ -79,16 +58,12 @@ switch_start() {
       cat >"$WORK/bird.conf" <<EOF
 # BIRD 2 as the switch: eBGP with porter; porter's port $nbr_port, own
 # listening port $listen_port.
-log stderr all;
-router id $SW_IP;
-protocol device { scan time 10; }
+$(bird_conf_head "$SW_IP")
 protocol bgp porter {
   local $SW_IP port $listen_port as $SW_AS;
   neighbor $SPK_IP port $nbr_port as $PORTER_AS;
   graceful restart off;
-  connect delay time 1;
-  connect retry time 1;
-  error wait time 1, 2;
+$(bird_fast_retry)
   ipv4 { import all; export none; add paths rx; };
 }
 EOF
@@ -99,10 +74,7 @@ EOF
       cat >"$WORK/frr/bgpd.conf" <<EOF
 ! FRR 8 as the switch: eBGP with porter; porter's port $nbr_port, own
 ! listening port $listen_port (bgpd -p).
-frr defaults traditional
-hostname pi-frr-switch
-log stdout informational
-!
+$(frr_conf_head)
 router bgp $SW_AS
  bgp router-id $SW_IP
  no bgp ebgp-requires-policy
@@ -116,20 +88,9 @@ EOF
   esac
 }
 
-sw_state() {
-  case $daemon in
-    bird) bird_proto_state porter ;;
-    frr) frr_nbr_state "$SPK_IP" ;;
-  esac
-}
-sw_established() { [ "$(sw_state)" = Established ]; }
-sw_rib() {
-  case $daemon in
-    bird) birdc_sw show route all "$PREFIX" | peer_view rib bird ;;
-    frr) vtysh_sw -c "show bgp ipv4 unicast $PREFIX json" | peer_view rib frr ;;
-  esac
-}
-rib_is() { [ "$(sw_rib)" = "$1" ]; }
+# lib.sh's sw_established and rib_is check these.
+sw_state() { switch_state porter "$SPK_IP"; }
+sw_rib() { switch_rib "$PREFIX"; }
 
 # sw_sockets: the switch namespace's established TCP sockets to porter,
 # "local peer" per line (BIRD binds to the interface: "10.96.N.1%sw0:port").

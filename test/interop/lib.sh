@@ -1,7 +1,13 @@
-# shellcheck shell=bash
+# shellcheck shell=bash source-path=SCRIPTDIR
 # Shared helpers for porter's interop tests: real BIRD 2 / FRR / GoBGP daemons
 # in throwaway network namespaces. Sourced by the test scripts, which must run
-# under `set -euo pipefail` and call `interop_init <name>` first.
+# under `set -euo pipefail` and start like this:
+#   interop_parse_args "bird=10 frr=11" "$@" # sets daemon, probe, net
+#   interop_init "bgp_<test>_$daemon"
+#   require_switch_binaries "$daemon" [other binaries...]
+#   require_probe "$probe"
+# Also sourced from here: lib_probe.sh (porter_bgp_probe, the program under
+# test) and lib_switch.sh (the switch daemons: launch, session state, RIB).
 #
 # Everything a test creates is registered here and removed by the EXIT trap,
 # also when the test fails: processes (by PID), network namespaces, scratch
@@ -60,6 +66,40 @@ on_err() {
 
 # ---------------------------------------------------------------- setup ----
 
+# interop_parse_args <daemon=net...> "$@": the test's own arguments,
+# <daemon> <path-to-porter_bgp_probe>, with the daemons it runs against,
+# each with its subnet (10.96.<net>.0/24: one per test and daemon, so that
+# all can run in parallel). Sets daemon, probe and net; a usage error exits
+# 2 (before interop_init: no root, nothing to clean up).
+interop_parse_args() {
+  local -a spec names
+  local entry
+  read -ra spec <<<"$1"
+  shift
+  for entry in "${spec[@]}"; do names+=("${entry%%=*}"); done
+  if [ $# -ne 2 ]; then
+    echo "usage: $0 <$(join_by '|' "${names[@]}")> <path-to-porter_bgp_probe>" >&2
+    exit 2
+  fi
+  # shellcheck disable=SC2034 # daemon, probe, net: for the test script
+  daemon=$1 probe=$2 net=""
+  for entry in "${spec[@]}"; do
+    [ "${entry%%=*}" != "$daemon" ] || net=${entry#*=}
+  done
+  if [ -z "$net" ]; then
+    echo "$0: unknown daemon '$daemon' ($(join_by ', ' "${names[@]}"))" >&2
+    exit 2
+  fi
+}
+
+# join_by <separator> <words...>
+join_by() {
+  local sep=$1 out=$2 w
+  shift 2
+  for w in "$@"; do out+=$sep$w; done
+  echo "$out"
+}
+
 # interop_init <name>: root check, scratch directory, cleanup trap.
 interop_init() {
   INTEROP_NAME=$1
@@ -96,6 +136,28 @@ require_binaries() {
   fi
 }
 
+# require_switch_binaries <daemon> [binaries...]: require_binaries for ip,
+# the given ones, python3 and the switch daemon with its CLI.
+require_switch_binaries() {
+  local d=$1
+  shift
+  case $d in
+    bird) require_binaries ip "$@" "$PYTHON" bird birdc ;;
+    frr) require_binaries ip "$@" "$PYTHON" /usr/lib/frr/zebra /usr/lib/frr/bgpd vtysh ;;
+    gobgp) require_binaries ip "$@" "$PYTHON" gobgpd gobgp ;;
+    *) fail "require_switch_binaries: unknown daemon '$d'" ;;
+  esac
+}
+
+# require_probe <path>: the porter_bgp_probe binary given to the test.
+require_probe() {
+  if [ ! -f "$1" ] || [ ! -x "$1" ]; then
+    fail "porter_bgp_probe not found or not executable: '$1'"
+  fi
+}
+
+# ------------------------------------------------------------- topology ----
+
 # short_suffix: 5 hex characters, unique enough per run (PID + random).
 short_suffix() { printf '%05x' $((($$ * 32768 + RANDOM) % 1048576)); }
 
@@ -118,6 +180,27 @@ veth_pair() {
   ip -n "$4" addr add "$6" dev "$5"
   ip -n "$1" link set "$2" up
   ip -n "$4" link set "$5" up
+}
+
+# switch_link_up <sw netns> <sw addr/len> <porter netns> <porter addr/len>:
+# both namespaces and the veth between them, sw0 on the switch's side and
+# spk0 on porter's.
+switch_link_up() {
+  netns_add "$1"
+  netns_add "$3"
+  veth_pair "$1" sw0 "$2" "$3" spk0 "$4"
+}
+
+# static_neighbours <netns> <dev> <address prefix> <n...>: permanent
+# neighbour entries <prefix><n> -> lladdr 02:00:00:00:00:<n>, so that next
+# hops with no host behind them (the "nodes") resolve. IPv4 or IPv6.
+static_neighbours() {
+  local ns=$1 dev=$2 prefix=$3 n
+  shift 3
+  for n in "$@"; do
+    ip -n "$ns" neigh replace "$prefix$n" lladdr "02:00:00:00:00:$n" \
+      dev "$dev" nud permanent
+  done
 }
 
 # addr6 <netns> <dev> <addr/len>: an IPv6 address usable at once (no DAD:
@@ -263,202 +346,8 @@ poll_until() {
 # step_ok <n> <what> <start_us>: the one line per step with its duration.
 step_ok() { printf 'step %s %s: %s s\n' "$1" "$2" "$(seconds_since "$3")"; }
 
-# ------------------------------------------------------------ the probe ----
-# porter_bgp_probe reads commands on stdin (a FIFO we keep open read-write,
-# so it never sees EOF early) and prints one event per line on stdout
-# ($WORK/probe.out).
-
-PROBE_PID=""
-PROBE_FD=""
-PROBE_NAME=probe # the current probe's files: $WORK/$PROBE_NAME.{in,out,err}
-
-# probe_start [--name NAME] <netns> <binary> <args...>: one probe at a time;
-# a test that runs several in turn names them (default "probe") and stops
-# the previous one first (probe_stop).
-probe_start() {
-  local name=probe
-  if [ "$1" = --name ]; then
-    name=$2
-    shift 2
-  fi
-  local ns=$1 bin=$2
-  shift 2
-  PROBE_NAME=$name
-  mkfifo "$WORK/$name.in"
-  exec {PROBE_FD}<>"$WORK/$name.in"
-  start_bg "$name" --stdin "$WORK/$name.in" ip netns exec "$ns" "$bin" "$@"
-  PROBE_PID=$LAST_PID
-}
-
-# probe_stop: `quit`, then TERM/KILL if it is still running 5 s later.
-probe_stop() {
-  [ -n "$PROBE_PID" ] || return 0
-  if pid_alive "$PROBE_PID"; then
-    printf 'quit\n' >&"$PROBE_FD"
-    poll_until 5 pid_dead "$PROBE_PID" ||
-      log "WARNING: $PROBE_NAME still running 5 s after quit"
-  fi
-  stop_pid "$PROBE_PID"
-  exec {PROBE_FD}>&-
-  PROBE_PID=""
-}
-
-# probe_send <command line>
-probe_send() {
-  pid_alive "$PROBE_PID" || fail "porter_bgp_probe exited before '$*'"
-  printf '%s\n' "$*" >&"$PROBE_FD"
-  log "probe <- $*"
-}
-
-# probe_mark: the number of event lines so far (for probe_saw_since).
-probe_mark() { wc -l <"$WORK/$PROBE_NAME.out"; }
-
-# probe_first_since <mark> <ERE>: the first event line after the mark that
-# matches (empty if none). One process, no pipe: grep -q/-m1 behind a pipe
-# can SIGPIPE the writer and, under pipefail, turn a match into a failure.
-probe_first_since() {
-  awk -v from="$1" -v re="$2" 'NR > from && $0 ~ re { print; exit }' \
-    "$WORK/$PROBE_NAME.out"
-}
-
-# probe_saw_since <mark> <ERE>: some event line after the mark matches.
-probe_saw_since() { [ -n "$(probe_first_since "$1" "$2")" ]; }
-
-# probe_wait <timeout_s> <mark> <ERE> <what>: fails the test if the probe dies
-# or no matching line appears in time.
-probe_wait() {
-  local t=$1 mark=$2 re=$3 what=$4
-  probe_poll "$t" "$mark" "$re" ||
-    fail "probe did not print /$re/ ($what) within $t s"
-  pid_alive "$PROBE_PID" || probe_saw_since "$mark" "$re" ||
-    fail "porter_bgp_probe exited (waiting for $what)"
-}
-
-# probe_poll <timeout_s> <mark> <ERE>: like probe_wait, but only returns the
-# status (0 matched or the probe died, 1 deadline).
-probe_poll() { poll_until "$1" probe_saw_or_died "$2" "$3"; }
-
-probe_saw_or_died() { probe_saw_since "$1" "$2" || ! pid_alive "$PROBE_PID"; }
-
-# probe_quiet_until <deadline_us> <mark> <ERE>: waits until the (absolute)
-# deadline; returns 1 as soon as a matching event line appears after the mark.
-# For "never": e.g. no "established" in the whole observation window.
-probe_quiet_until() {
-  while [ "$(now_us)" -lt "$1" ]; do
-    if probe_saw_since "$2" "$3"; then return 1; fi
-    sleep 0.05
-  done
-  ! probe_saw_since "$2" "$3"
-}
-
-# probe_stderr_has <ERE>: the probe's log (stderr) has a matching line.
-probe_stderr_has() { grep -Eq -- "$1" "$WORK/$PROBE_NAME.err"; }
-
-# ----------------------------------------------------------- peer views ----
-# Daemon CLIs get a deadline too: a frozen (SIGSTOP) daemon never answers.
-CLI_TIMEOUT=3
-
-# peer_view <args...>: normalizes a daemon's or the kernel's JSON/text (on
-# stdin) into one comparable line; see peer_view.py.
-peer_view() { "$PYTHON" "$INTEROP_LIB_DIR/peer_view.py" "$@"; }
-
-# fib_nexthops <netns> <prefix>: one line per kernel route for the prefix,
-# each its sorted gateways ("" if there is none).
-fib_nexthops() { ip -n "$1" -j route show "$2" | peer_view fib; }
-
-# Both launchers set SW_PID (the switch's BGP process, to stop or restart).
-SW_PID=""
-sw_stop() { stop_pid "$SW_PID"; }
-
-# BIRD --------------------------------------------------------------------
-BIRD_CTL=""
-birdc_sw() { timeout "$CLI_TIMEOUT" birdc -s "$BIRD_CTL" "$@"; }
-
-# bird_launch <netns> <name>: checks and starts BIRD on $WORK/bird.conf in the
-# namespace (stderr in $WORK/<name>.err); returns once birdc answers. Stop it
-# with sw_stop; rewrite the file and launch again to reconfigure.
-bird_launch() {
-  local ns=$1 name=$2
-  BIRD_CTL=$WORK/bird.ctl
-  bird -p -c "$WORK/bird.conf" >"$WORK/bird-check.log" 2>&1 ||
-    fail "BIRD rejected $WORK/bird.conf: $(cat "$WORK/bird-check.log")"
-  start_bg "$name" ip netns exec "$ns" bird -f -c "$WORK/bird.conf" \
-    -s "$BIRD_CTL" -P "$WORK/bird.pid"
-  SW_PID=$LAST_PID
-  poll_until 10 birdc_sw show status || fail "BIRD control socket not answering"
-}
-
-# bird_proto_state <protocol>: "Established", "Active", "Connect", ...
-bird_proto_state() { birdc_sw show protocols "$1" | peer_view state bird "$1"; }
-
-dump_bird() {
-  local proto=$1
-  echo "\$ birdc show protocols all $proto"
-  birdc_sw show protocols all "$proto"
-  echo "\$ birdc show route all   (the switch has only porter's routes)"
-  birdc_sw show route all
-}
-
-# FRR ---------------------------------------------------------------------
-FRR_PATHSPACE=""
-vtysh_sw() { timeout "$CLI_TIMEOUT" vtysh --vty_socket "/var/run/frr/$FRR_PATHSPACE" --config_dir "$WORK/frr" "$@"; }
-
-# frr_launch <netns> <name> [bgpd options...]: zebra (once per test, its own
-# pathspace pi-frr-<suffix>), then bgpd on $WORK/frr/bgpd.conf (written by
-# the test; stdout in $WORK/<name>.out); returns once bgpd's vty answers.
-# Stop bgpd with sw_stop; launch again to reconfigure.
-frr_launch() {
-  local ns=$1 name=$2 run=$WORK/frr-run
-  shift 2
-  if [ -z "$FRR_PATHSPACE" ]; then
-    FRR_PATHSPACE=pi-frr-$(short_suffix)
-    INTEROP_DIRS+=("/var/run/frr/$FRR_PATHSPACE")
-    mkdir -p "$WORK/frr" "$run"
-    chown frr:frr "$run" # zebra/bgpd drop to user frr before writing pid files
-    : >"$WORK/frr/vtysh.conf"
-    printf 'hostname pi-frr-switch\nlog stdout informational\n' \
-      >"$WORK/frr/zebra.conf"
-    chmod 644 "$WORK/frr/zebra.conf"
-    start_bg zebra ip netns exec "$ns" /usr/lib/frr/zebra -N "$FRR_PATHSPACE" \
-      -f "$WORK/frr/zebra.conf" -i "$run/zebra.pid" -A 127.0.0.1
-    poll_until 10 test -S "/var/run/frr/$FRR_PATHSPACE/zserv.api" ||
-      fail "zebra did not create its zserv.api socket"
-  fi
-  chmod 644 "$WORK/frr/bgpd.conf"
-  start_bg "$name" ip netns exec "$ns" /usr/lib/frr/bgpd -N "$FRR_PATHSPACE" \
-    -f "$WORK/frr/bgpd.conf" -i "$run/bgpd.pid" -A 127.0.0.1 "$@"
-  SW_PID=$LAST_PID
-  poll_until 10 frr_vty_answers || fail "bgpd vty not answering"
-}
-
-frr_vty_answers() { [[ $(vtysh_sw -c 'show bgp neighbors json') == *bgpState* ]]; }
-
-# frr_nbr_state <address>: "Established", "Active", "Connect", ...
-frr_nbr_state() { vtysh_sw -c "show bgp neighbors $1 json" | peer_view state frr "$1"; }
-
-# frr_nbr_field <address> <key>: one top-level field of the neighbor's JSON,
-# e.g. connectionsEstablished, lastResetDueTo ("" if absent).
-frr_nbr_field() { vtysh_sw -c "show bgp neighbors $1 json" | peer_view field frr "$1" "$2"; }
-
-dump_frr() {
-  local prefix=$1 c
-  for c in 'show bgp summary' 'show bgp neighbors' 'show bgp ipv4 unicast' \
-    "show bgp ipv4 unicast $prefix" 'show ip route'; do
-    echo "\$ vtysh -c '$c'"
-    vtysh_sw -c "$c"
-  done
-}
-
-# GoBGP -------------------------------------------------------------------
-GOBGP_NS=""
-gobgp_sw() { timeout "$CLI_TIMEOUT" ip netns exec "$GOBGP_NS" gobgp "$@"; }
-
-dump_gobgp() {
-  local nbr=$1
-  echo "\$ gobgp neighbor; gobgp neighbor $nbr; gobgp neighbor $nbr adj-in"
-  gobgp_sw neighbor
-  gobgp_sw neighbor "$nbr"
-  gobgp_sw neighbor "$nbr" adj-in
-  echo "\$ gobgp global rib -a ipv4"
-  gobgp_sw global rib -a ipv4
-}
+# ------------------------------------------------ the probe, the switch ----
+# shellcheck source=lib_probe.sh
+source "$INTEROP_LIB_DIR/lib_probe.sh"
+# shellcheck source=lib_switch.sh
+source "$INTEROP_LIB_DIR/lib_switch.sh"
