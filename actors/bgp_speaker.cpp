@@ -76,9 +76,6 @@ private:
     slot.config = peer;
     if (listener_ && !peer.md5_password.empty())
       report_md5(listener_->set_md5(peer.address, peer.md5_password), peer);
-    if (listener_ && peer.ttl_security_hops > 0)
-      if (auto err = listener_->set_ttl(255); !err.empty())
-        log::error("bgp_listener_ttl", {{"peer", peer.name}, {"error", err}});
     start(slot);
     log::info("bgp_peer_added", {{"peer", peer.name}});
   }
@@ -109,12 +106,14 @@ private:
     auto address = sp.listen_address.value_or(
       net::parse_ip("::").value()); // dual-stack any
     std::string error;
+    // RFC 5082 §3: GTSM peers must see TTL 255 from the SYN-ACK on.
+    constexpr int gtsm_ttl = 255;
     listener_ = net::io::tcp_listener::listen(
       *args_.io, {address, sp.listen_port},
       [me](connection_ptr conn) {
         caf::anon_send(me, atoms::incoming_atom_v, std::move(conn));
       },
-      error);
+      error, gtsm_ttl);
     if (!listener_)
       log::error("bgp_listen_failed", {{"error", error}});
     else

@@ -304,10 +304,9 @@ void accept_loop(std::shared_ptr<tcp_listener> self, tcp_listener::impl& l) {
 
 } // namespace
 
-std::shared_ptr<tcp_listener> tcp_listener::listen(io_thread& io,
-                                                   const endpoint& local,
-                                                   accept_handler on_accept,
-                                                   std::string& error) {
+std::shared_ptr<tcp_listener>
+tcp_listener::listen(io_thread& io, const endpoint& local,
+                     accept_handler on_accept, std::string& error, int ttl) {
   auto p = std::make_unique<impl>(io.get().context);
   p->on_accept = std::move(on_accept);
   boost::system::error_code ec;
@@ -318,8 +317,24 @@ std::shared_ptr<tcp_listener> tcp_listener::listen(io_thread& io,
     acc.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec)
     acc.bind(ep, ec);
-  if (!ec)
-    acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error = "listen on " + to_string(local) + ": " + ec.message();
+    return nullptr;
+  }
+  // The SYN-ACK leaves before accept() returns, so the TTL a GTSM peer
+  // checks must be on the listener before it listens (RFC 5082 §3). A high
+  // TTL there harms no other peer: each accepted socket gets its own.
+  int fd = acc.native_handle();
+  bool v6 = !local.address.is_v4();
+  if (ttl > 0 && !net::io::set_ttl(fd, true, ttl).empty() && !v6) {
+    error = "listen on " + to_string(local) + ": cannot set IP_TTL";
+    return nullptr;
+  }
+  if (ttl > 0 && v6 && !net::io::set_ttl(fd, false, ttl).empty()) {
+    error = "listen on " + to_string(local) + ": cannot set IPV6_UNICAST_HOPS";
+    return nullptr;
+  }
+  acc.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     error = "listen on " + to_string(local) + ": " + ec.message();
     return nullptr;
@@ -343,16 +358,6 @@ std::string tcp_listener::set_md5(const ip_address& peer,
   boost::system::error_code ec;
   bool v6 = impl_->acceptor.local_endpoint(ec).address().is_v6();
   return set_md5_key(impl_->acceptor.native_handle(), peer, password, v6);
-}
-
-std::string tcp_listener::set_ttl(int ttl) {
-  boost::system::error_code ec;
-  int fd = impl_->acceptor.native_handle();
-  bool v6 = impl_->acceptor.local_endpoint(ec).address().is_v6();
-  // A dual-stack socket answers IPv4 peers with the IPv4 TTL option.
-  if (auto err = net::io::set_ttl(fd, true, ttl); !err.empty() && !v6)
-    return err;
-  return v6 ? net::io::set_ttl(fd, false, ttl) : std::string();
 }
 
 std::uint16_t tcp_listener::port() const {

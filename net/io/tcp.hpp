@@ -100,19 +100,16 @@ public:
   using accept_handler = std::function<void(std::shared_ptr<tcp_connection>)>;
 
   /// Binds and listens; fails with a one-line reason (e.g. address in use).
+  /// `ttl` > 0: the TTL of what the listener sends before accept() returns.
   static std::shared_ptr<tcp_listener> listen(io_thread& io,
                                               const endpoint& local,
                                               accept_handler on_accept,
-                                              std::string& error);
+                                              std::string& error, int ttl = 0);
   void close();
   std::uint16_t port() const;
   /// RFC 2385: accept only segments signed with `password` from `peer`
   /// (empty password: remove the key). Accepted sockets inherit the keys.
   std::string set_md5(const ip_address& peer, const std::string& password);
-  /// TTL of everything sent from the listener before accept() returns (the
-  /// SYN-ACK): 255 when any peer uses GTSM (RFC 5082 §3), since accepted
-  /// sockets only get their own TTL after the handshake.
-  std::string set_ttl(int ttl);
 
   struct impl;
   explicit tcp_listener(std::unique_ptr<impl> p);
