@@ -35,6 +35,15 @@ protected:
     self->receive([&](std::vector<child_status>& xs) { out = std::move(xs); });
     return out;
   }
+  // Wraps a child spec so the test always knows the child's current handle.
+  child_spec tracked(child_spec spec) {
+    auto inner = spec.start;
+    spec.start = [this, inner](caf::local_actor* sup) {
+      current_child_ = inner(sup);
+      return current_child_;
+    };
+    return spec;
+  }
   caf::actor current_child_;
 };
 
@@ -56,13 +65,7 @@ TEST(RestartPolicy, FailureCountResetsAfterAStableRun) {
 
 TEST_F(SupervisorTest, ThrowingChildIsRestartedAfterExponentialBackoff) {
   auto starts = std::make_shared<int>(0);
-  auto spec = crashing_child(starts);
-  auto inner = spec.start;
-  spec.start = [this, inner](caf::local_actor* sup) {
-    current_child_ = inner(sup);
-    return current_child_;
-  };
-  auto sup = spawn_supervisor(sys_, {spec});
+  auto sup = spawn_supervisor(sys_, {tracked(crashing_child(starts))});
   run();
   ASSERT_EQ(*starts, 1);
 
@@ -88,13 +91,7 @@ TEST_F(SupervisorTest, ThrowingChildIsRestartedAfterExponentialBackoff) {
 
 TEST_F(SupervisorTest, ExitStopsChildrenAndRestartsNothing) {
   auto starts = std::make_shared<int>(0);
-  auto spec = crashing_child(starts);
-  auto inner = spec.start;
-  spec.start = [this, inner](caf::local_actor* sup) {
-    current_child_ = inner(sup);
-    return current_child_;
-  };
-  auto sup = spawn_supervisor(sys_, {spec});
+  auto sup = spawn_supervisor(sys_, {tracked(crashing_child(starts))});
   run();
   auto child = current_child_;
   caf::scoped_actor observer{sys_};
