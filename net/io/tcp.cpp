@@ -10,19 +10,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include "net/io/io_thread_impl.hpp"
 #include "net/io/socket_options.hpp"
 
 namespace porter::net::io {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
-
-struct io_thread::impl {
-  asio::io_context context;
-  asio::executor_work_guard<asio::io_context::executor_type> guard{
-    context.get_executor()};
-  std::thread thread{[this] { context.run(); }};
-};
 
 io_thread::io_thread() : impl_(std::make_unique<impl>()) {}
 
