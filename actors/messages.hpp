@@ -26,6 +26,15 @@ CAF_BEGIN_TYPE_ID_BLOCK(porter, caf::first_custom_type_id)
   CAF_ADD_ATOM(porter, porter::atoms, del_peer_atom, "del_peer")
   CAF_ADD_ATOM(porter, porter::atoms, incoming_atom, "incoming")
 
+  // Kubernetes watchers and the leader elector
+  CAF_ADD_ATOM(porter, porter::atoms, list_resp_atom, "list_resp")
+  CAF_ADD_ATOM(porter, porter::atoms, watch_in_atom, "watch_in")
+  CAF_ADD_ATOM(porter, porter::atoms, cache_atom, "cache")
+  CAF_ADD_ATOM(porter, porter::atoms, subscribe_atom, "subscribe")
+  CAF_ADD_ATOM(porter, porter::atoms, role_atom, "role")
+  CAF_ADD_ATOM(porter, porter::atoms, lease_resp_atom, "lease_resp")
+  CAF_ADD_ATOM(porter, porter::atoms, release_atom, "release")
+
 CAF_END_TYPE_ID_BLOCK(porter)
 
 namespace porter {

@@ -81,6 +81,30 @@ public:
     return {};
   }
 
+  /// Calls `f(std::string_view name, const json_at& value)` for each
+  /// member of the object member `key` (absent/null: none; null values are
+  /// skipped, as in string_map); stops at the first error `f` returns.
+  template <class F>
+  decoded<void> for_each_member(std::string_view key, F&& f) const {
+    auto obj = member(key);
+    if (!obj)
+      return tl::make_unexpected(obj.error());
+    if (!*obj)
+      return {};
+    const json_at& o = **obj;
+    if (!o.v_->IsObject())
+      return tl::make_unexpected(o.error("expected an object"));
+    for (const auto& m : o.v_->GetObject()) {
+      if (m.value.IsNull())
+        continue;
+      std::string_view name{m.name.GetString(), m.name.GetStringLength()};
+      json_at item{m.value, &o, name, -1};
+      if (auto r = f(name, item); !r)
+        return r;
+    }
+    return {};
+  }
+
   /// The string itself (for arrays of strings decoded element-wise).
   decoded<std::string> as_string() const;
   decoded<std::int64_t> as_int64() const;
@@ -95,6 +119,11 @@ private:
   std::string_view key_; // member name in the parent, or empty
   int index_ = -1;       // array index in the parent, or -1
 };
+
+/// Decodes a whole object of kind T; specialised per kind (k8s/objects.hpp,
+/// k8s/lease.hpp).
+template <class T>
+decoded<T> decode(const json_at& object);
 
 /// Parses `text`; an error carries RapidJSON's reason and offset.
 decoded<rapidjson::Document> parse_json(std::string_view text);
