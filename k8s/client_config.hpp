@@ -9,16 +9,16 @@
 namespace porter::k8s {
 
 struct client_config {
-  std::string host;  ///< "10.96.0.1", "::1" (no brackets), "api.example"
-  std::string port;  ///< "443"
-  bool tls = true;   ///< false only for an explicit http:// server
+  std::string host; ///< "10.96.0.1", "::1" (no brackets), "api.example"
+  std::string port; ///< "443"
+  bool tls = true;  ///< false only for an explicit http:// server
   /// PEM contents (files are read by the loader; `*-data` base64-decoded).
-  std::string ca_pem;              ///< empty: the system trust store
-  std::string client_cert_pem;     ///< empty: no client certificate
+  std::string ca_pem;          ///< empty: the system trust store
+  std::string client_cert_pem; ///< empty: no client certificate
   std::string client_key_pem;
   bool insecure_skip_tls_verify = false;
-  std::string tls_server_name;     ///< SNI/verification override
-  std::string token;               ///< static bearer token
+  std::string tls_server_name; ///< SNI/verification override
+  std::string token;           ///< static bearer token
   /// Re-read at least every minute and after a 401 (§4.2); wins over
   /// `token` once read.
   std::string token_file;
