@@ -45,12 +45,16 @@ asan: deps
 	$(CMAKE) --build $(ASAN_BUILD)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(CTEST_J) -L 'unit|actor|fuzz|golden'
 
-# libFuzzer run of the BGP decoder (clang), seeded from the committed corpus.
+# libFuzzer runs (clang), each seeded from its committed corpus and given
+# FUZZ_SECONDS: the BGP message decoder, then the Kubernetes object decoders.
 fuzz: deps
 	CXX=clang++ $(CMAKE) -S . -B $(FUZZ_BUILD) -G Ninja -DPORTER_FUZZ=ON
-	$(CMAKE) --build $(FUZZ_BUILD) --target fuzz_bgp_decode
-	mkdir -p $(FUZZ_BUILD)/corpus && cp test/fuzz/corpus/* $(FUZZ_BUILD)/corpus/
+	$(CMAKE) --build $(FUZZ_BUILD) --target fuzz_bgp_decode fuzz_k8s_decode
+	mkdir -p $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/corpus_k8s
+	cp test/fuzz/corpus/* $(FUZZ_BUILD)/corpus/
+	cp test/fuzz/corpus_k8s/* $(FUZZ_BUILD)/corpus_k8s/
 	$(FUZZ_BUILD)/test/fuzz/fuzz_bgp_decode -max_total_time=$(FUZZ_SECONDS) $(FUZZ_BUILD)/corpus
+	$(FUZZ_BUILD)/test/fuzz/fuzz_k8s_decode -max_total_time=$(FUZZ_SECONDS) $(FUZZ_BUILD)/corpus_k8s
 
 format:
 	git ls-files -co --exclude-standard -- '*.cpp' '*.hpp' | xargs clang-format -i

@@ -112,7 +112,7 @@ public:
 private:
   json_at(const rapidjson::Value& v, const json_at* parent,
           std::string_view key, int index)
-    : v_(&v), parent_(parent), key_(key), index_(index) {}
+      : v_(&v), parent_(parent), key_(key), index_(index) {}
 
   const rapidjson::Value* v_;
   const json_at* parent_ = nullptr;

@@ -1,0 +1,73 @@
+// Internal to the object encoders (object_encode.cpp, crd_encode.cpp): a
+// RapidJSON Writer with Go encoding/json's omitempty rules spelled out per
+// type (empty string, false, 0, empty list/map are left out), TypeMeta and
+// ObjectMeta.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "k8s/objects.hpp"
+
+namespace porter::k8s::detail {
+
+class json_writer {
+public:
+  json_writer() : w_(buf_) {}
+
+  void key(std::string_view k);
+  void string(std::string_view v);
+  void boolean(bool v) { w_.Bool(v); }
+  void number(std::int64_t v) { w_.Int64(v); }
+  void null() { w_.Null(); }
+
+  void begin_object() { w_.StartObject(); }
+  void begin_object(std::string_view k);
+  void end_object() { w_.EndObject(); }
+  void begin_array(std::string_view k);
+  void end_array() { w_.EndArray(); }
+
+  /// In merge patches a left-out member keeps its old value, so there
+  /// zero values must be written: explicit(true) turns omitempty off.
+  void explicit_zero_values(bool on) { explicit_ = on; }
+
+  // omitempty members: written only when not the zero value.
+  void str(std::string_view k, std::string_view v);
+  void flag(std::string_view k, bool v);
+  void num(std::string_view k, std::int64_t v);
+  void strings(std::string_view k, const std::vector<std::string>& v);
+  void pairs(std::string_view k, const string_pairs& v);
+  // Pointer members: written when set, whatever the value.
+  void opt_flag(std::string_view k, const std::optional<bool>& v);
+  void opt_num(std::string_view k, const std::optional<std::int32_t>& v);
+  /// intstr.IntOrString: a number when `v` is the text of an int32.
+  void int_or_string(std::string_view k, const std::string& v);
+
+  /// apiVersion, kind.
+  void type_meta(std::string_view api_version, std::string_view kind);
+  /// "metadata": {...}.
+  void metadata(const object_meta& m);
+
+  std::string take() { return {buf_.GetString(), buf_.GetSize()}; }
+
+private:
+  rapidjson::StringBuffer buf_;
+  rapidjson::Writer<rapidjson::StringBuffer> w_;
+  bool explicit_ = false;
+};
+
+/// Opens the object and writes TypeMeta and ObjectMeta of kind T.
+template <class T>
+void begin_kind(json_writer& w, const object_meta& m) {
+  w.begin_object();
+  w.type_meta(api_version<T>(), kind_info<T>::kind);
+  w.metadata(m);
+}
+
+} // namespace porter::k8s::detail
