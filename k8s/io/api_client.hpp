@@ -76,9 +76,9 @@ public:
   /// `target` is path + query ("/api/v1/services?limit=500"). Adds
   /// Authorization (token re-read from token_file every 60 s and, once,
   /// after a 401), Accept: application/json, User-Agent: porter.
-  virtual void request(std::string method, std::string target,
-                       std::string body, std::string content_type,
-                       request_options opts, response_callback done)
+  virtual void request(std::string method, std::string target, std::string body,
+                       std::string content_type, request_options opts,
+                       response_callback done)
     = 0;
 
   /// Starts a watch on a dedicated connection. `idle_timeout`: no byte for

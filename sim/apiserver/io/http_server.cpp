@@ -91,6 +91,7 @@ void api_server::impl::accept() {
     if (stopping)
       return;
     if (!ec) {
+      log("debug", "connection accepted");
       socket.set_option(tcp::no_delay(true), ec);
       std::shared_ptr<session_base> s;
       if (ssl) {
