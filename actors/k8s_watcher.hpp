@@ -51,6 +51,6 @@ caf::actor spawn_watcher(caf::actor_system& sys, watcher_args args);
 
 /// Lets watch_batch<T> and cache snapshots of kind T travel in messages
 /// (local only; never serialized). Use once per kind, at global scope.
-#define PORTER_ALLOW_WATCH_MESSAGES(T)                                        \
-  CAF_ALLOW_UNSAFE_MESSAGE_TYPE(porter::watch_batch<T>)                       \
+#define PORTER_ALLOW_WATCH_MESSAGES(T)                                         \
+  CAF_ALLOW_UNSAFE_MESSAGE_TYPE(porter::watch_batch<T>)                        \
   CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<std::shared_ptr<const T>>)

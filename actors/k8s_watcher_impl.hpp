@@ -93,8 +93,8 @@ private:
         return;
       case watch_input::what::error_body:
         watch_.reset();
-        perform(machine_->on_watch_refused(refused_status_, in.text, now,
-                                           unit()));
+        perform(
+          machine_->on_watch_refused(refused_status_, in.text, now, unit()));
         return;
       case watch_input::what::line:
         perform(machine_->on_watch_line(in.text, now, unit()));
@@ -144,37 +144,35 @@ private:
     const auto gen = generation_;
     if (pending_list_) {
       auto target = k8s::list_target(args_.resource, args_.namespace_,
-                                     args_.label_selector,
-                                     args_.field_selector, *pending_list_);
+                                     args_.label_selector, args_.field_selector,
+                                     *pending_list_);
       pending_list_.reset();
       k8s::io::request_options opts;
       opts.timeout = std::chrono::seconds{60};
-      args_.client->request(
-        "GET", std::move(target), "", "", opts,
-        [me, gen](k8s::io::response_result r) {
-          caf::anon_send(me, atoms::list_resp_atom_v, gen, std::move(r));
-        });
+      args_.client->request("GET", std::move(target), "", "", opts,
+                            [me, gen](k8s::io::response_result r) {
+                              caf::anon_send(me, atoms::list_resp_atom_v, gen,
+                                             std::move(r));
+                            });
       return;
     }
     if (!pending_watch_)
       return;
     const auto timeout = std::chrono::seconds{pending_watch_->timeout_seconds};
     auto target = k8s::watch_target(args_.resource, args_.namespace_,
-                                    args_.label_selector,
-                                    args_.field_selector, *pending_watch_);
+                                    args_.label_selector, args_.field_selector,
+                                    *pending_watch_);
     pending_watch_.reset();
     refused_status_ = 0;
-    auto post = [me, gen](watch_input::what kind, int status,
-                          std::string text,
+    auto post = [me, gen](watch_input::what kind, int status, std::string text,
                           std::optional<std::string> error) {
-      caf::anon_send(me, atoms::watch_in_atom_v,
-                     watch_input{gen, kind, status, std::move(text),
-                                 std::move(error)});
+      caf::anon_send(
+        me, atoms::watch_in_atom_v,
+        watch_input{gen, kind, status, std::move(text), std::move(error)});
     };
     k8s::io::watch_callbacks cb;
-    cb.on_status = [post](int s) {
-      post(watch_input::what::status, s, {}, std::nullopt);
-    };
+    cb.on_status
+      = [post](int s) { post(watch_input::what::status, s, {}, std::nullopt); };
     cb.on_error_body = [post](std::string body) {
       post(watch_input::what::error_body, 0, std::move(body), std::nullopt);
     };
@@ -186,9 +184,8 @@ private:
            e ? std::optional<std::string>{e->what} : std::nullopt);
     };
     // kube-rs: idle timeout = watch timeout + 5 s catches half-open TCP.
-    watch_ = args_.client->watch(std::move(target),
-                                 timeout + std::chrono::seconds{5},
-                                 std::move(cb));
+    watch_ = args_.client->watch(
+      std::move(target), timeout + std::chrono::seconds{5}, std::move(cb));
   }
 
   void cancel_watch() {
@@ -210,9 +207,8 @@ private:
 };
 
 template <class T>
-caf::behavior
-watcher_behavior(caf::stateful_actor<k8s_watcher_state<T>>* self,
-                 watcher_args args) {
+caf::behavior watcher_behavior(caf::stateful_actor<k8s_watcher_state<T>>* self,
+                               watcher_args args) {
   return self->state.make_behavior(std::move(args));
 }
 

@@ -31,8 +31,12 @@ api_status status_from_response(int http_status, std::string_view body);
 inline bool is_expired(const api_status& s) {
   return s.code == 410 || s.reason == "Expired" || s.reason == "Gone";
 }
-inline bool is_conflict(const api_status& s) { return s.code == 409; }
-inline bool is_not_found(const api_status& s) { return s.code == 404; }
+inline bool is_conflict(const api_status& s) {
+  return s.code == 409;
+}
+inline bool is_not_found(const api_status& s) {
+  return s.code == 404;
+}
 
 /// "409 Conflict: the object has been modified; ..." (one line).
 std::string to_string(const api_status& s);

@@ -66,9 +66,9 @@ std::optional<std::string> remove_finalizer_patch(const object_meta& meta,
     return std::nullopt;
   const std::string path
     = "/metadata/finalizers/" + std::to_string(it - f.begin());
-  return R"([{"op":"test","path":")" + path
-         + R"(","value":)" + json_quote(finalizer)
-         + R"(},{"op":"remove","path":")" + path + R"("}])";
+  return R"([{"op":"test","path":")" + path + R"(","value":)"
+         + json_quote(finalizer) + R"(},{"op":"remove","path":")" + path
+         + R"("}])";
 }
 
 } // namespace porter::k8s

@@ -32,8 +32,8 @@ std::string percent_encode(std::string_view s);
 
 /// path + "?" + k=v&... with values encoded; pairs with empty values
 /// are left out.
-std::string with_query(
-  std::string path,
-  const std::vector<std::pair<std::string_view, std::string>>& params);
+std::string
+with_query(std::string path,
+           const std::vector<std::pair<std::string_view, std::string>>& params);
 
 } // namespace porter::k8s

@@ -73,8 +73,7 @@ struct watch_options {
 /// The collection URL with the list's query parameters.
 std::string list_target(const resource_ref& r, std::string_view ns,
                         std::string_view label_selector,
-                        std::string_view field_selector,
-                        const list_request& l);
+                        std::string_view field_selector, const list_request& l);
 /// ... and the watch's: watch=true, allowWatchBookmarks=true.
 std::string watch_target(const resource_ref& r, std::string_view ns,
                          std::string_view label_selector,
@@ -105,7 +104,7 @@ public:
   using cache_map = std::unordered_map<std::string, std::shared_ptr<const T>>;
 
   explicit watch_machine(watch_options opts = {})
-    : opts_(opts), backoff_(opts.backoff) {}
+      : opts_(opts), backoff_(opts.backoff) {}
 
   /// The first LIST.
   watch_step<T> start();

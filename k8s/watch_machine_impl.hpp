@@ -28,8 +28,7 @@ watch_step<T> watch_machine<T>::relist_now() {
 }
 
 template <class T>
-watch_step<T> watch_machine<T>::list_after_backoff(time_point now,
-                                                   double unit,
+watch_step<T> watch_machine<T>::list_after_backoff(time_point now, double unit,
                                                    std::string why) {
   watch_step<T> step = relist_now();
   step.delay = backoff_.next(now, unit);
@@ -85,7 +84,7 @@ void watch_machine<T>::collect_items(const list_page& page,
     }
     ++index;
   }
-  (void)items;
+  (void) items;
 }
 
 // client-go Store.Replace / kube-rs reflector InitDone: the new list
@@ -124,8 +123,7 @@ watch_step<T> watch_machine<T>::finish_list() {
 template <class T>
 watch_step<T> watch_machine<T>::on_list_response(int status,
                                                  std::string_view body,
-                                                 time_point now,
-                                                 double unit) {
+                                                 time_point now, double unit) {
   if (phase_ != phase::listing)
     return {};
   if (status != 200) {
@@ -204,8 +202,9 @@ void watch_machine<T>::apply_event(const watch_event_line& ev,
   // ADDED for a key we hold (e.g. recreated while we were away) is a
   // modification for subscribers; MODIFIED for one we lack is an addition.
   const bool existed = it != cache_.end();
-  if (existed && it->second->metadata.resource_version
-                   == shared->metadata.resource_version)
+  if (existed
+      && it->second->metadata.resource_version
+           == shared->metadata.resource_version)
     return;
   step.deltas.push_back(
     {existed ? delta_type::modified : delta_type::added, shared});
@@ -226,7 +225,8 @@ watch_step<T> watch_machine<T>::on_watch_line(std::string_view line,
   watch_had_events_ = true;
   if (ev->type == "ERROR") {
     auto s = decode_status(json_at{*ev->object});
-    const api_status status = s ? *s : api_status{500, "", "bad Status", std::nullopt};
+    const api_status status
+      = s ? *s : api_status{500, "", "bad Status", std::nullopt};
     // k8s-api.md §1.5: "too old resource version" arrives as an ERROR
     // event with a 410 Status; kube-rs goes back to Empty (full relist).
     if (is_expired(status)) {
@@ -235,7 +235,8 @@ watch_step<T> watch_machine<T>::on_watch_line(std::string_view line,
       step.errors.push_back("watch expired: " + to_string(status));
       return step;
     }
-    step = rewatch_after_backoff(now, unit, "watch error: " + to_string(status));
+    step
+      = rewatch_after_backoff(now, unit, "watch error: " + to_string(status));
     step.cancel_watch = true;
     return step;
   }
@@ -258,8 +259,7 @@ watch_step<T> watch_machine<T>::on_watch_line(std::string_view line,
 template <class T>
 watch_step<T> watch_machine<T>::on_watch_refused(int status,
                                                  std::string_view body,
-                                                 time_point now,
-                                                 double unit) {
+                                                 time_point now, double unit) {
   if (phase_ != phase::watching)
     return {};
   const api_status s = status_from_response(status, body);
@@ -276,8 +276,9 @@ watch_step<T> watch_machine<T>::on_watch_refused(int status,
 }
 
 template <class T>
-watch_step<T> watch_machine<T>::on_watch_closed(
-  const std::optional<std::string>& error, time_point now, double unit) {
+watch_step<T>
+watch_machine<T>::on_watch_closed(const std::optional<std::string>& error,
+                                  time_point now, double unit) {
   if (phase_ != phase::watching)
     return {};
   if (error)

@@ -11,8 +11,7 @@ namespace porter::k8s::io {
 namespace {
 
 std::string path_of(const object_ref& ref) {
-  return object_path(ref.resource, ref.namespace_, ref.name,
-                     ref.subresource);
+  return object_path(ref.resource, ref.namespace_, ref.name, ref.subresource);
 }
 
 /// Writes are retried on 429/5xx only because each one is guarded: a PUT
@@ -20,20 +19,19 @@ std::string path_of(const object_ref& ref) {
 void send(api_client& c, const char* method, std::string target,
           std::string body, std::string content_type, api_callback done) {
   request_options opts;
-  c.request(method, std::move(target), std::move(body),
-            std::move(content_type), opts,
-            [done = std::move(done)](response_result r) {
-              if (!r) {
-                done(tl::make_unexpected(
-                  api_status{0, "TransportError", r.error().what, {}}));
-                return;
-              }
-              if (r->status >= 200 && r->status < 300)
-                done(std::move(r->body));
-              else
-                done(tl::make_unexpected(
-                  status_from_response(r->status, r->body)));
-            });
+  c.request(
+    method, std::move(target), std::move(body), std::move(content_type), opts,
+    [done = std::move(done)](response_result r) {
+      if (!r) {
+        done(tl::make_unexpected(
+          api_status{0, "TransportError", r.error().what, {}}));
+        return;
+      }
+      if (r->status >= 200 && r->status < 300)
+        done(std::move(r->body));
+      else
+        done(tl::make_unexpected(status_from_response(r->status, r->body)));
+    });
 }
 
 std::string to_json(const rapidjson::Value& v) {
@@ -49,11 +47,10 @@ void get_object(api_client& c, const object_ref& ref, api_callback done) {
   send(c, "GET", path_of(ref), "", "", std::move(done));
 }
 
-void create_object(api_client& c, const resource_ref& r,
-                   const std::string& ns, std::string body,
-                   api_callback done) {
-  send(c, "POST", collection_path(r, ns), std::move(body),
-       "application/json", std::move(done));
+void create_object(api_client& c, const resource_ref& r, const std::string& ns,
+                   std::string body, api_callback done) {
+  send(c, "POST", collection_path(r, ns), std::move(body), "application/json",
+       std::move(done));
 }
 
 void replace_object(api_client& c, const object_ref& ref, std::string body,
@@ -102,17 +99,16 @@ void read_modify_write(std::shared_ptr<api_client> c, object_ref ref,
         return;
       }
       auto& client = *c;
-      replace_object(
-        client, ref, to_json(*doc),
-        [c, ref, decide, done, attempts](api_result put) mutable {
-          if (!put && is_conflict(put.error()) && attempts > 1) {
-            read_modify_write(std::move(c), std::move(ref),
-                              std::move(decide), std::move(done),
-                              attempts - 1);
-            return;
-          }
-          done(std::move(put));
-        });
+      replace_object(client, ref, to_json(*doc),
+                     [c, ref, decide, done, attempts](api_result put) mutable {
+                       if (!put && is_conflict(put.error()) && attempts > 1) {
+                         read_modify_write(std::move(c), std::move(ref),
+                                           std::move(decide), std::move(done),
+                                           attempts - 1);
+                         return;
+                       }
+                       done(std::move(put));
+                     });
     });
 }
 

@@ -33,9 +33,8 @@ struct object_ref {
 };
 
 void get_object(api_client& c, const object_ref& ref, api_callback done);
-void create_object(api_client& c, const resource_ref& r,
-                   const std::string& ns, std::string body,
-                   api_callback done);
+void create_object(api_client& c, const resource_ref& r, const std::string& ns,
+                   std::string body, api_callback done);
 /// PUT; the body must carry metadata.resourceVersion (409 on mismatch).
 void replace_object(api_client& c, const object_ref& ref, std::string body,
                     api_callback done);

@@ -147,6 +147,9 @@ api_error injected(int code, int retry_after_seconds) {
   if (code == 429) {
     e.reason = "TooManyRequests";
     e.message = "Too many requests, please try again later.";
+  } else if (code == 404) {
+    e.reason = "NotFound";
+    e.message = "the server could not find the requested resource";
   } else if (code == 503) {
     e.reason = "ServiceUnavailable";
     e.message = "the server is currently unable to handle the request";

@@ -13,8 +13,10 @@ tl::expected<void, std::string> read_fail(const json::value& f, int& code,
                                           std::string& prefix,
                                           std::vector<std::string>& methods) {
   auto c = json::get_int(f, "code").value_or(503);
-  if (c != 429 && c != 500 && c != 503)
-    return tl::make_unexpected("fail.code must be 429, 500 or 503");
+  // 404 stands for an API group the server does not serve (clients fall
+  // back, e.g. events.k8s.io/v1 → core/v1).
+  if (c != 404 && c != 429 && c != 500 && c != 503)
+    return tl::make_unexpected("fail.code must be 404, 429, 500 or 503");
   code = static_cast<int>(c);
   count = static_cast<int>(json::get_int(f, "count").value_or(-1));
   retry = static_cast<int>(json::get_int(f, "retryAfterSeconds").value_or(1));

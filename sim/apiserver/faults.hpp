@@ -1,6 +1,6 @@
 // Fault injection for tests of API clients (issue #5 §4), driven through
 // the admin endpoint `POST /_porter/faults`: delay requests, fail them with
-// 429/500/503 and Retry-After (a count, or until cleared; optionally only
+// 404/429/500/503 and Retry-After (a count, or until cleared; optionally only
 // for a path prefix / methods), and one-shot actions the server performs:
 // drop every watch connection, expire the watch cache (forcing 410s),
 // restart with or without state. Pure: the server applies the actions.

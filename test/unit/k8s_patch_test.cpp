@@ -91,7 +91,8 @@ TEST(ApiStatus, NonStatusBodyKeepsTheHttpCode) {
 
 TEST(ApiStatus, RetryAfterFromDetails) {
   const api_status s = status_from_response(
-    429, R"({"code":429,"reason":"TooManyRequests","details":{"retryAfterSeconds":3}})");
+    429,
+    R"({"code":429,"reason":"TooManyRequests","details":{"retryAfterSeconds":3}})");
   EXPECT_EQ(s.retry_after_seconds, 3);
 }
 

@@ -1,11 +1,11 @@
 // The watch state machine (k8s/watch_machine.hpp), one rule per test, each
 // citing client-go's reflector or kube-rs's watcher (k8s-api.md §1.8, §7.2).
-#include "k8s/watch_machine.hpp"
+#include <map>
+#include <string>
 
 #include <gtest/gtest.h>
 
-#include <map>
-#include <string>
+#include "k8s/watch_machine.hpp"
 
 namespace porter::k8s {
 
@@ -44,14 +44,15 @@ const auto t0 = std::chrono::steady_clock::time_point{} + 1000s;
 
 std::string obj(const std::string& name, const std::string& rv,
                 const std::string& color = "red") {
-  return R"({"metadata":{"name":")" + name + R"(","namespace":"ns","resourceVersion":")"
-         + rv + R"("},"spec":{"color":")" + color + R"("}})";
+  return R"({"metadata":{"name":")" + name
+         + R"(","namespace":"ns","resourceVersion":")" + rv
+         + R"("},"spec":{"color":")" + color + R"("}})";
 }
 
 std::string list(const std::string& rv, const std::vector<std::string>& items,
                  const std::string& cont = "") {
-  std::string s = R"({"kind":"ThingList","metadata":{"resourceVersion":")"
-                  + rv + R"(","continue":")" + cont + R"("},"items":[)";
+  std::string s = R"({"kind":"ThingList","metadata":{"resourceVersion":")" + rv
+                  + R"(","continue":")" + cont + R"("},"items":[)";
   for (size_t i = 0; i < items.size(); ++i)
     s += (i ? "," : "") + items[i];
   return s + "]}";
@@ -68,8 +69,8 @@ const std::string expired_event = event(
 std::map<std::string, std::string> summary(const step& s) {
   std::map<std::string, std::string> out;
   for (const auto& d : s.deltas)
-    out[object_key(d.object->metadata)]
-      = std::string{to_string(d.type)} + "@" + d.object->metadata.resource_version;
+    out[object_key(d.object->metadata)] = std::string{to_string(d.type)} + "@"
+                                          + d.object->metadata.resource_version;
   return out;
 }
 
@@ -125,9 +126,9 @@ TEST(WatchMachine, WatchesFromTheListVersionWithRandomTimeout) {
 
 TEST(WatchMachine, ContinuePagesCarryNoResourceVersion) {
   // api-concepts: limit + continue + a resourceVersion is a 400.
-  EXPECT_EQ(list_target(resource_ref{"network.kubesphere.io", "v1alpha2",
-                                     "eips", false},
-                        "", "", "", list_request{"", "a b", 500}),
+  EXPECT_EQ(list_target(
+              resource_ref{"network.kubesphere.io", "v1alpha2", "eips", false},
+              "", "", "", list_request{"", "a b", 500}),
             "/apis/network.kubesphere.io/v1alpha2/eips?limit=500&"
             "continue=a%20b");
 }
@@ -135,13 +136,16 @@ TEST(WatchMachine, ContinuePagesCarryNoResourceVersion) {
 TEST(WatchMachine, EventsUpdateCacheAndVersion) {
   machine m = synced_with({obj("a", "3")});
   step s = m.on_watch_line(event("ADDED", obj("b", "11")), t0, 0);
-  EXPECT_EQ(summary(s), (std::map<std::string, std::string>{{"ns/b", "added@11"}}));
+  EXPECT_EQ(summary(s),
+            (std::map<std::string, std::string>{{"ns/b", "added@11"}}));
   s = m.on_watch_line(event("MODIFIED", obj("a", "12", "blue")), t0, 0);
-  EXPECT_EQ(summary(s), (std::map<std::string, std::string>{{"ns/a", "modified@12"}}));
+  EXPECT_EQ(summary(s),
+            (std::map<std::string, std::string>{{"ns/a", "modified@12"}}));
   EXPECT_EQ(m.cache().at("ns/a")->color, "blue");
   s = m.on_watch_line(event("DELETED", obj("b", "13")), t0, 0);
   // The delete carries the last state the cache held.
-  EXPECT_EQ(summary(s), (std::map<std::string, std::string>{{"ns/b", "deleted@11"}}));
+  EXPECT_EQ(summary(s),
+            (std::map<std::string, std::string>{{"ns/b", "deleted@11"}}));
   EXPECT_EQ(m.resource_version(), "13");
   EXPECT_EQ(m.cache().size(), 1u);
 }
@@ -151,7 +155,8 @@ TEST(WatchMachine, BookmarkOnlyMovesTheVersion) {
   // resourceVersion".
   machine m = synced_with({obj("a", "3")});
   step s = m.on_watch_line(
-    event("BOOKMARK", R"({"kind":"Thing","metadata":{"resourceVersion":"77"}})"),
+    event("BOOKMARK",
+          R"({"kind":"Thing","metadata":{"resourceVersion":"77"}})"),
     t0, 0);
   EXPECT_TRUE(s.deltas.empty());
   EXPECT_EQ(m.resource_version(), "77");
@@ -189,10 +194,10 @@ TEST(WatchMachine, ExpiredErrorEventRelistsAndPublishesOnlyTheDifference) {
   // Server now: a unchanged, b modified, c deleted, d added.
   s = m.on_list_response(
     200, list("50", {obj("a", "3"), obj("b", "40"), obj("d", "41")}), t0, 0);
-  EXPECT_EQ(summary(s), (std::map<std::string, std::string>{
-                          {"ns/b", "modified@40"},
-                          {"ns/c", "deleted@5"},
-                          {"ns/d", "added@41"}}));
+  EXPECT_EQ(summary(s),
+            (std::map<std::string, std::string>{{"ns/b", "modified@40"},
+                                                {"ns/c", "deleted@5"},
+                                                {"ns/d", "added@41"}}));
   EXPECT_TRUE(s.synced);
   EXPECT_EQ(m.cache().at("ns/a").get(), a_before); // no spurious change
   ASSERT_TRUE(s.watch);
@@ -230,8 +235,8 @@ TEST(WatchMachine, BackoffDoublesWithJitterUpToThirtySeconds) {
     now += s.delay;
   }
   EXPECT_EQ(delays, (std::vector<std::chrono::milliseconds>{
-                      800ms, 1600ms, 3200ms, 6400ms, 12800ms, 25600ms,
-                      30000ms, 30000ms}));
+                      800ms, 1600ms, 3200ms, 6400ms, 12800ms, 25600ms, 30000ms,
+                      30000ms}));
   step j = m.on_watch_closed(std::string{"reset"}, now, 0.5);
   EXPECT_EQ(j.delay, 30000ms); // jitter never exceeds the cap
 }
@@ -247,8 +252,9 @@ TEST(WatchMachine, BackoffResetsAfterTwoHealthyMinutes) {
 TEST(WatchMachine, MalformedObjectIsReportedAndSkipped) {
   machine m = synced_with({obj("a", "3")});
   step s = m.on_watch_line(
-    event("MODIFIED",
-          R"({"metadata":{"name":"a","namespace":"ns","resourceVersion":"20"},"spec":{"color":7}})"),
+    event(
+      "MODIFIED",
+      R"({"metadata":{"name":"a","namespace":"ns","resourceVersion":"20"},"spec":{"color":7}})"),
     t0, 0);
   EXPECT_TRUE(s.deltas.empty());
   ASSERT_EQ(s.errors.size(), 1u);
@@ -265,7 +271,9 @@ TEST(WatchMachine, MalformedItemInRelistKeepsLastGoodState) {
   m.on_watch_line(expired_event, t0, 0);
   step s = m.on_list_response(
     200,
-    list("60", {R"({"metadata":{"name":"a","namespace":"ns","resourceVersion":"55"},"spec":[]})"}),
+    list(
+      "60",
+      {R"({"metadata":{"name":"a","namespace":"ns","resourceVersion":"55"},"spec":[]})"}),
     t0, 0);
   EXPECT_TRUE(s.deltas.empty());
   ASSERT_EQ(s.errors.size(), 1u);

@@ -42,7 +42,8 @@ TEST(SimFaults, OneShotActionsAndClear) {
   auto r = f.apply(R"({"restart":{"keepState":false}})");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->restart_keep_state, false);
-  EXPECT_FALSE(f.apply(R"({"fail":{"code":404}})"));
+  EXPECT_TRUE(f.apply(R"({"fail":{"code":404}})")); // an API not served
+  EXPECT_FALSE(f.apply(R"({"fail":{"code":418}})"));
   EXPECT_FALSE(f.apply("[1]"));
 }
 
