@@ -80,7 +80,8 @@ private:
     if (!r)
       perform(machine_->on_list_failed(r.error().what, now, unit()));
     else
-      perform(machine_->on_list_response(r->status, r->body, now, unit()));
+      perform(
+        machine_->on_list_response(r->status, std::move(r->body), now, unit()));
   }
 
   void on_watch(watch_input& in) {

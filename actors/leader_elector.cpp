@@ -4,7 +4,7 @@
 
 #include <caf/all.hpp>
 
-#include "actors/k8s_watcher_impl.hpp"
+#include "actors/k8s_watched_kinds.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "k8s/io/api_client.hpp"
@@ -20,7 +20,6 @@ struct lease_reply {
 
 } // namespace porter
 
-PORTER_ALLOW_WATCH_MESSAGES(porter::k8s::lease)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(porter::lease_reply)
 namespace porter {
 

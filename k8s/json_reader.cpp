@@ -216,6 +216,20 @@ decoded<rapidjson::Document> parse_json(std::string_view text) {
   return doc;
 }
 
+decoded<rapidjson::Document> parse_json_insitu(std::string& text) {
+  rapidjson::Document doc;
+  // c_str(): the terminating NUL lets RapidJSON scan without a length.
+  doc.ParseInsitu<rapidjson::kParseIterativeFlag
+                  | rapidjson::kParseStopWhenDoneFlag>(text.data());
+  if (doc.HasParseError())
+    return tl::make_unexpected(
+      decode_error{{},
+                   std::string{"invalid JSON at offset "}
+                     + std::to_string(doc.GetErrorOffset()) + ": "
+                     + rapidjson::GetParseError_En(doc.GetParseError())});
+  return doc;
+}
+
 decoded<object_meta> decode_object_meta(const json_at& object) {
   auto meta = object.required("metadata");
   if (!meta)

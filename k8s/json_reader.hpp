@@ -120,6 +120,11 @@ private:
   int index_ = -1;       // array index in the parent, or -1
 };
 
+/// Parses `text` in place (RapidJSON in-situ: strings point into `text`,
+/// which is modified and must outlive the document). About twice as fast as
+/// parse_json on large LIST bodies: no copy of every string.
+decoded<rapidjson::Document> parse_json_insitu(std::string& text);
+
 /// Decodes a whole object of kind T; specialised per kind (k8s/objects.hpp,
 /// k8s/lease.hpp).
 template <class T>

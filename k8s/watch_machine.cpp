@@ -42,11 +42,12 @@ std::string watch_target(const resource_ref& r, std::string_view ns,
                      {"timeoutSeconds", std::to_string(w.timeout_seconds)}});
 }
 
-decoded<list_page> parse_list_page(std::string_view body) {
-  auto doc = parse_json(body);
+decoded<list_page> parse_list_page(std::string body) {
+  list_page page;
+  page.body = std::make_unique<std::string>(std::move(body));
+  auto doc = parse_json_insitu(*page.body);
   if (!doc)
     return tl::make_unexpected(doc.error());
-  list_page page;
   page.doc = std::move(*doc);
   const json_at root{page.doc};
   auto meta = root.member("metadata");

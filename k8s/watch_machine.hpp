@@ -80,14 +80,16 @@ std::string watch_target(const resource_ref& r, std::string_view ns,
                          std::string_view field_selector,
                          const watch_request& w);
 
-/// A LIST response body, split into its parts; items stay JSON.
+/// A LIST response body, split into its parts; items stay JSON. The
+/// document is parsed in situ: its strings live in `body`.
 struct list_page {
+  std::unique_ptr<std::string> body;
   rapidjson::Document doc;
   std::string resource_version;
   std::string continue_token;
   const rapidjson::Value* items = nullptr; ///< an array inside doc, or null
 };
-decoded<list_page> parse_list_page(std::string_view body);
+decoded<list_page> parse_list_page(std::string body);
 
 /// A watch event line: {"type":"ADDED","object":{...}}.
 struct watch_event_line {
@@ -110,8 +112,8 @@ public:
   watch_step<T> start();
 
   /// A LIST page answered (any status).
-  watch_step<T> on_list_response(int status, std::string_view body,
-                                 time_point now, double unit);
+  watch_step<T> on_list_response(int status, std::string body, time_point now,
+                                 double unit);
   /// A LIST that got no response (connection refused, timeout, TLS).
   watch_step<T> on_list_failed(const std::string& what, time_point now,
                                double unit);

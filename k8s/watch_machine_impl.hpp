@@ -121,8 +121,7 @@ watch_step<T> watch_machine<T>::finish_list() {
 }
 
 template <class T>
-watch_step<T> watch_machine<T>::on_list_response(int status,
-                                                 std::string_view body,
+watch_step<T> watch_machine<T>::on_list_response(int status, std::string body,
                                                  time_point now, double unit) {
   if (phase_ != phase::listing)
     return {};
@@ -139,7 +138,7 @@ watch_step<T> watch_machine<T>::on_list_response(int status,
     }
     return list_after_backoff(now, unit, "list failed: " + to_string(s));
   }
-  auto page = parse_list_page(body);
+  auto page = parse_list_page(std::move(body));
   if (!page)
     return list_after_backoff(now, unit,
                               "list response: " + to_string(page.error()));

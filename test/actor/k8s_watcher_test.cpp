@@ -10,6 +10,7 @@
 #include <caf/all.hpp>
 #include <gtest/gtest.h>
 
+#include "actors/k8s_watched_kinds.hpp"
 #include "actors/k8s_watcher_impl.hpp"
 #include "k8s/watch_machine.hpp"
 
@@ -280,6 +281,44 @@ TEST_F(WatcherTest, LateSubscriberGetsTheWholeCache) {
   ASSERT_TRUE(eventually([&] { return late->copy() == seen->copy(); }));
   std::lock_guard<std::mutex> lock{late->mutex};
   EXPECT_EQ(late->synced_batches, 1);
+}
+
+TEST_F(WatcherTest, ServicesArriveTyped) {
+  // The real model through the real watcher: kind_info<service> gives the
+  // URL, decode<service> the fields.
+  auto r = call(*client, "POST", "/api/v1/namespaces/default/services",
+                R"({"metadata":{"name":"web","annotations":)"
+                R"({"lb.kubesphere.io/v1alpha1":"porter"}},)"
+                R"("spec":{"type":"LoadBalancer","externalTrafficPolicy":)"
+                R"("Local","ports":[{"name":"http","port":80,)"
+                R"("protocol":"TCP","targetPort":8080}]}})");
+  ASSERT_TRUE(r && r->status == 201) << (r ? r->body : r.error().what);
+  std::mutex m;
+  std::vector<std::shared_ptr<const k8s::service>> got;
+  auto sink = sys.spawn([&](caf::event_based_actor*) -> caf::behavior {
+    return {[&](const watch_batch<k8s::service>& b) {
+      std::lock_guard<std::mutex> lock{m};
+      for (const auto& d : b.deltas)
+        got.push_back(d.object);
+    }};
+  });
+  auto args = watch_of<k8s::service>(client);
+  args.subscribers = {sink};
+  auto w = spawn_watcher<k8s::service>(sys, std::move(args));
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard<std::mutex> lock{m};
+    return got.size() == 1;
+  }));
+  caf::anon_send_exit(w, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(sink, caf::exit_reason::user_shutdown);
+  std::lock_guard<std::mutex> lock{m};
+  const k8s::service& svc = *got[0];
+  EXPECT_EQ(svc.metadata.name, "web");
+  EXPECT_EQ(svc.spec.type, k8s::service_type::load_balancer);
+  EXPECT_EQ(svc.spec.external_traffic_policy, k8s::traffic_policy::local);
+  ASSERT_EQ(svc.spec.ports.size(), 1u);
+  EXPECT_EQ(svc.spec.ports[0].port, 80);
+  EXPECT_FALSE(svc.spec.cluster_ips.empty()); // allocated by the server
 }
 
 } // namespace
