@@ -13,6 +13,10 @@ using detail::json_writer;
 
 namespace {
 
+void write_number(json_writer& w, std::uint32_t v) {
+  w.number(v);
+}
+
 /// EipStatus; `used` is left to the caller when with_used is false.
 void write_eip_status(json_writer& w, const eip_status& s, bool with_used) {
   w.flag("occupied", s.occupied);
@@ -100,22 +104,18 @@ void write_afi_safi(json_writer& w, const afi_safi& a) {
   w.end_object();
 }
 
+void write_requirement(json_writer& w, const label_selector_requirement& r) {
+  w.begin_object();
+  w.member("key", r.key);
+  w.member("operator", r.op);
+  w.strings("values", r.values);
+  w.end_object();
+}
+
 void write_label_selector(json_writer& w, const label_selector& s) {
   w.begin_object("nodeSelector");
   w.pairs("matchLabels", s.match_labels);
-  if (!s.match_expressions.empty()) {
-    w.begin_array("matchExpressions");
-    for (const auto& r : s.match_expressions) {
-      w.begin_object();
-      w.key("key");
-      w.string(r.key);
-      w.key("operator");
-      w.string(r.op);
-      w.strings("values", r.values);
-      w.end_object();
-    }
-    w.end_array();
-  }
+  w.list("matchExpressions", s.match_expressions, write_requirement);
   w.end_object();
 }
 
@@ -151,12 +151,7 @@ void write_bgp_peer_spec(json_writer& w, const bgp_peer_spec& s) {
   }
   if (s.graceful_restart)
     write_graceful_restart(w, *s.graceful_restart);
-  if (!s.afi_safis.empty()) {
-    w.begin_array("afiSafis");
-    for (const auto& a : s.afi_safis)
-      write_afi_safi(w, a);
-    w.end_array();
-  }
+  w.list("afiSafis", s.afi_safis, write_afi_safi);
   if (s.node_selector)
     write_label_selector(w, *s.node_selector);
   w.end_object();
@@ -222,16 +217,16 @@ void write_node_peer_status(json_writer& w, const node_peer_status& s) {
 }
 
 /// {"status":{"<map>":{"<node>":<entry>}}} with every field written.
-template <class F>
+template <class Entry, class Write>
 std::string node_entry_patch(std::string_view map, std::string_view node_name,
-                             F&& write_entry) {
+                             const Entry& entry, Write&& write_entry) {
   json_writer w;
   w.explicit_zero_values(true);
   w.begin_object();
   w.begin_object("status");
   w.begin_object(map);
   w.key(node_name);
-  write_entry(w);
+  write_entry(w, entry);
   w.end_object();
   w.end_object();
   w.end_object();
@@ -244,8 +239,7 @@ std::string encode(const eip& e) {
   json_writer w;
   detail::begin_kind<eip>(w, e.metadata);
   w.begin_object("spec");
-  w.key("address"); // `json:"address,required"`: no omitempty
-  w.string(e.spec.address);
+  w.member("address", e.spec.address); // `json:"address,required"`
   w.str("protocol", e.spec.protocol);
   w.str("interface", e.spec.interface);
   w.flag("disable", e.spec.disable);
@@ -293,37 +287,18 @@ std::string encode(const bgp_conf& c) {
   const bgp_conf_spec& s = c.spec;
   w.begin_object("spec");
   w.num("as", s.as);
-  if (!s.as_per_rack.empty()) {
-    w.begin_object("asPerRack");
-    for (const auto& [rack, as] : s.as_per_rack) {
-      w.key(rack);
-      w.number(as);
-    }
-    w.end_object();
-  }
+  w.map("asPerRack", s.as_per_rack, write_number);
   w.str("routerId", s.router_id);
   w.num("listenPort", s.listen_port);
   w.strings("listenAddresses", s.listen_addresses);
-  if (!s.families.empty()) {
-    w.begin_array("families");
-    for (auto f : s.families)
-      w.number(f);
-    w.end_array();
-  }
+  w.list("families", s.families, write_number);
   w.flag("useMultiplePaths", s.use_multiple_paths);
   if (s.graceful_restart)
     write_graceful_restart(w, *s.graceful_restart);
   w.str("policy", s.policy);
   w.end_object();
   w.begin_object("status");
-  if (!c.status.nodes_conf_status.empty()) {
-    w.begin_object("nodesConfStatus");
-    for (const auto& [name, status] : c.status.nodes_conf_status) {
-      w.key(name);
-      write_node_conf_status(w, status);
-    }
-    w.end_object();
-  }
+  w.map("nodesConfStatus", c.status.nodes_conf_status, write_node_conf_status);
   w.end_object();
   w.end_object();
   return w.take();
@@ -331,9 +306,8 @@ std::string encode(const bgp_conf& c) {
 
 std::string encode_bgp_conf_status_patch(std::string_view node_name,
                                          const node_conf_status& status) {
-  return node_entry_patch("nodesConfStatus", node_name, [&](json_writer& w) {
-    write_node_conf_status(w, status);
-  });
+  return node_entry_patch("nodesConfStatus", node_name, status,
+                          write_node_conf_status);
 }
 
 std::string encode(const bgp_peer& p) {
@@ -341,14 +315,7 @@ std::string encode(const bgp_peer& p) {
   detail::begin_kind<bgp_peer>(w, p.metadata);
   write_bgp_peer_spec(w, p.spec);
   w.begin_object("status");
-  if (!p.status.nodes_peer_status.empty()) {
-    w.begin_object("nodesPeerStatus");
-    for (const auto& [name, status] : p.status.nodes_peer_status) {
-      w.key(name);
-      write_node_peer_status(w, status);
-    }
-    w.end_object();
-  }
+  w.map("nodesPeerStatus", p.status.nodes_peer_status, write_node_peer_status);
   w.end_object();
   w.end_object();
   return w.take();
@@ -356,9 +323,8 @@ std::string encode(const bgp_peer& p) {
 
 std::string encode_bgp_peer_status_patch(std::string_view node_name,
                                          const node_peer_status& status) {
-  return node_entry_patch("nodesPeerStatus", node_name, [&](json_writer& w) {
-    write_node_peer_status(w, status);
-  });
+  return node_entry_patch("nodesPeerStatus", node_name, status,
+                          write_node_peer_status);
 }
 
 } // namespace porter::k8s

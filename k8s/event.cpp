@@ -4,58 +4,34 @@
 #include <cstdint>
 #include <cstdio>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include "k8s/lease.hpp"
+#include "k8s/object_writer.hpp"
 
 namespace porter::k8s {
 
 namespace {
 
-using writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using detail::json_writer;
 
-void put(writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+void write_reference(json_writer& w, std::string_view key,
+                     const object_reference& r) {
+  w.begin_object(key);
+  w.str("kind", r.kind);
+  w.str("namespace", r.namespace_);
+  w.str("name", r.name);
+  w.str("uid", r.uid);
+  w.str("apiVersion", r.api_version);
+  w.str("resourceVersion", r.resource_version);
+  w.str("fieldPath", r.field_path);
+  w.end_object();
 }
 
-void put(writer& w, std::string_view key, std::string_view value) {
-  put(w, key);
-  put(w, value);
-}
-
-/// A Go `json:",omitempty"` string field.
-void put_nonempty(writer& w, std::string_view key, std::string_view value) {
-  if (!value.empty())
-    put(w, key, value);
-}
-
-void put_reference(writer& w, std::string_view key, const object_reference& r) {
-  put(w, key);
-  w.StartObject();
-  put_nonempty(w, "kind", r.kind);
-  put_nonempty(w, "namespace", r.namespace_);
-  put_nonempty(w, "name", r.name);
-  put_nonempty(w, "uid", r.uid);
-  put_nonempty(w, "apiVersion", r.api_version);
-  put_nonempty(w, "resourceVersion", r.resource_version);
-  put_nonempty(w, "fieldPath", r.field_path);
-  w.EndObject();
-}
-
-void put_head(writer& w, std::string_view api_version, std::string_view name,
-              std::string_view namespace_) {
-  put(w, "kind", "Event");
-  put(w, "apiVersion", api_version);
-  put(w, "metadata");
-  w.StartObject();
-  put(w, "name", name);
-  put(w, "namespace", namespace_);
-  w.EndObject();
-}
-
-std::string text(const rapidjson::StringBuffer& buf) {
-  return {buf.GetString(), buf.GetSize()};
+/// events.k8s.io/v1 EventSeries.
+void write_series(json_writer& w, const event_occurrences& seen) {
+  w.begin_object("series");
+  w.member("count", seen.count);
+  w.member("lastObservedTime", format_micro_time(seen.last));
+  w.end_object();
 }
 
 /// The first `max` bytes of `s`, not splitting a UTF-8 sequence.
@@ -134,82 +110,62 @@ std::string event_namespace(const object_reference& ref) {
 std::string encode_core_event(const event_request& req, std::string_view name,
                               std::string_view namespace_,
                               const event_occurrences& seen) {
-  rapidjson::StringBuffer buf;
-  writer w(buf);
-  w.StartObject();
-  put_head(w, "v1", name, namespace_);
-  put_reference(w, "involvedObject", req.object);
-  put_nonempty(w, "reason", req.reason);
-  put_nonempty(w, "message", req.message);
-  put(w, "source");
-  w.StartObject();
-  put_nonempty(w, "component", req.reporting_controller);
-  put_nonempty(w, "host", req.reporting_instance);
-  w.EndObject();
-  put(w, "firstTimestamp", format_time(seen.first));
-  put(w, "lastTimestamp", format_time(seen.last));
-  put(w, "count");
-  w.Int(seen.count);
-  put(w, "type", to_string(req.type));
-  put_nonempty(w, "action", req.action);
-  put(w, "reportingComponent", req.reporting_controller);
-  put(w, "reportingInstance", req.reporting_instance);
-  w.EndObject();
-  return text(buf);
+  json_writer w;
+  detail::begin_named(w, "Event", "v1", name, namespace_);
+  write_reference(w, "involvedObject", req.object);
+  w.str("reason", req.reason);
+  w.str("message", req.message);
+  w.begin_object("source");
+  w.str("component", req.reporting_controller);
+  w.str("host", req.reporting_instance);
+  w.end_object();
+  w.member("firstTimestamp", format_time(seen.first));
+  w.member("lastTimestamp", format_time(seen.last));
+  w.member("count", seen.count);
+  w.member("type", to_string(req.type));
+  w.str("action", req.action);
+  w.member("reportingComponent", req.reporting_controller);
+  w.member("reportingInstance", req.reporting_instance);
+  w.end_object();
+  return w.take();
 }
 
 std::string encode_events_v1(const event_request& req, std::string_view name,
                              std::string_view namespace_,
                              const event_occurrences& seen) {
-  rapidjson::StringBuffer buf;
-  writer w(buf);
-  w.StartObject();
-  put_head(w, "events.k8s.io/v1", name, namespace_);
-  put(w, "eventTime", format_micro_time(seen.first));
-  if (seen.count > 1) {
-    put(w, "series");
-    w.StartObject();
-    put(w, "count");
-    w.Int(seen.count);
-    put(w, "lastObservedTime", format_micro_time(seen.last));
-    w.EndObject();
-  }
-  put_nonempty(w, "reportingController", req.reporting_controller);
-  put_nonempty(w, "reportingInstance", req.reporting_instance);
-  put_nonempty(w, "action", req.action);
-  put_nonempty(w, "reason", req.reason);
-  put_reference(w, "regarding", req.object);
-  put_nonempty(w, "note", cut_utf8(req.message, 1024));
-  put(w, "type", to_string(req.type));
-  w.EndObject();
-  return text(buf);
+  json_writer w;
+  detail::begin_named(w, "Event", "events.k8s.io/v1", name, namespace_);
+  w.member("eventTime", format_micro_time(seen.first));
+  if (seen.count > 1)
+    write_series(w, seen);
+  w.str("reportingController", req.reporting_controller);
+  w.str("reportingInstance", req.reporting_instance);
+  w.str("action", req.action);
+  w.str("reason", req.reason);
+  write_reference(w, "regarding", req.object);
+  w.str("note", cut_utf8(req.message, 1024));
+  w.member("type", to_string(req.type));
+  w.end_object();
+  return w.take();
 }
 
 std::string encode_core_event_patch(const event_request& req,
                                     const event_occurrences& seen) {
-  rapidjson::StringBuffer buf;
-  writer w(buf);
-  w.StartObject();
-  put(w, "count");
-  w.Int(seen.count);
-  put(w, "lastTimestamp", format_time(seen.last));
-  put(w, "message", req.message);
-  w.EndObject();
-  return text(buf);
+  json_writer w;
+  w.begin_object();
+  w.member("count", seen.count);
+  w.member("lastTimestamp", format_time(seen.last));
+  w.member("message", req.message);
+  w.end_object();
+  return w.take();
 }
 
 std::string encode_events_v1_patch(const event_occurrences& seen) {
-  rapidjson::StringBuffer buf;
-  writer w(buf);
-  w.StartObject();
-  put(w, "series");
-  w.StartObject();
-  put(w, "count");
-  w.Int(seen.count);
-  put(w, "lastObservedTime", format_micro_time(seen.last));
-  w.EndObject();
-  w.EndObject();
-  return text(buf);
+  json_writer w;
+  w.begin_object();
+  write_series(w, seen);
+  w.end_object();
+  return w.take();
 }
 
 // --- event_deduplicator -----------------------------------------------------

@@ -16,6 +16,14 @@ steady_clock::duration scaled(milliseconds d, double factor) {
                                               * factor));
 }
 
+/// A record whose acquire and renew time are `stamp`, all else zero.
+leader_election_record stamped_record(const std::string& stamp) {
+  leader_election_record r;
+  r.acquire_time = stamp;
+  r.renew_time = stamp;
+  return r;
+}
+
 } // namespace
 
 tl::expected<void, std::string> election_config::validate() const {
@@ -75,14 +83,11 @@ void leader_election::send_update(request kind, actions& out) {
 
 void leader_election::start_attempt(const election_now& now, actions& out) {
   attempt_start_ = now;
-  const std::string stamp = format_micro_time(now.wall);
-  attempt_record_ = leader_election_record{};
+  attempt_record_ = stamped_record(format_micro_time(now.wall));
   attempt_record_.holder_identity = cfg_.identity;
   attempt_record_.lease_duration_seconds = static_cast<int>(
     std::chrono::duration_cast<std::chrono::seconds>(cfg_.lease_duration)
       .count());
-  attempt_record_.acquire_time = stamp;
-  attempt_record_.renew_time = stamp;
   // 1. Fast path: a leader with a valid lease updates optimistically with
   // the cached resourceVersion (needs a cached Lease, as LeaseLock.Update).
   if (named_holder() && lease_valid(now.steady) && cached_) {
@@ -309,11 +314,8 @@ leader_election::actions leader_election::on_get_result(const election_now& now,
       finish_release(false, out);
     } else {
       cached_ = r.object;
-      const std::string stamp = format_micro_time(now.wall);
-      attempt_record_ = leader_election_record{};
+      attempt_record_ = stamped_record(format_micro_time(now.wall));
       attempt_record_.lease_duration_seconds = 1;
-      attempt_record_.acquire_time = stamp;
-      attempt_record_.renew_time = stamp;
       attempt_record_.leader_transitions
         = r.object.spec.lease_transitions.value_or(0);
       send_update(request::release_update, out);

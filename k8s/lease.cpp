@@ -5,33 +5,13 @@
 #include <cstdio>
 #include <limits>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
+#include "k8s/object_writer.hpp"
 
 namespace porter::k8s {
 
 namespace {
 
-using writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-void put(writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
-void put(writer& w, std::string_view key, std::string_view value) {
-  put(w, key);
-  put(w, value);
-}
-
-void put_pairs(writer& w, std::string_view key, const string_pairs& pairs) {
-  if (pairs.empty())
-    return;
-  put(w, key);
-  w.StartObject();
-  for (const auto& [k, v] : pairs)
-    put(w, k, v);
-  w.EndObject();
-}
+using detail::json_writer;
 
 /// Days since 1970-01-01 → civil date (H. Hinnant's days_from_civil
 /// inverse; proleptic Gregorian, valid for any int64 day count we meet).
@@ -72,34 +52,36 @@ std::string format_utc(std::chrono::system_clock::time_point t, bool micros) {
   return std::string(buf, static_cast<std::size_t>(n)) + "Z";
 }
 
-void write_spec(writer& w, const leader_election_record& r,
-                const std::string& strategy,
-                const std::string& preferred_holder) {
-  put(w, "spec");
-  w.StartObject();
+void write_spec(json_writer& w, const leader_election_record& r,
+                std::string_view strategy, std::string_view preferred_holder) {
+  w.begin_object("spec");
   // Go's LeaseSpec field order; LeaderElectionRecordToLeaseSpec sets the
   // first five pointers always, so holderIdentity "" is written.
-  put(w, "holderIdentity", r.holder_identity);
-  put(w, "leaseDurationSeconds");
-  w.Int(r.lease_duration_seconds);
-  if (!r.acquire_time.empty())
-    put(w, "acquireTime", r.acquire_time);
-  if (!r.renew_time.empty())
-    put(w, "renewTime", r.renew_time);
-  put(w, "leaseTransitions");
-  w.Int(r.leader_transitions);
-  if (!strategy.empty())
-    put(w, "strategy", strategy);
-  if (!preferred_holder.empty())
-    put(w, "preferredHolder", preferred_holder);
-  w.EndObject();
+  w.member("holderIdentity", r.holder_identity);
+  w.member("leaseDurationSeconds", r.lease_duration_seconds);
+  w.str("acquireTime", r.acquire_time);
+  w.str("renewTime", r.renew_time);
+  w.member("leaseTransitions", r.leader_transitions);
+  w.str("strategy", strategy);
+  w.str("preferredHolder", preferred_holder);
+  w.end_object();
 }
 
 constexpr std::string_view lease_api_version = "coordination.k8s.io/v1";
 
-void write_type_meta(writer& w) {
-  put(w, "kind", kind_info<lease>::kind);
-  put(w, "apiVersion", lease_api_version);
+/// The cached Lease's metadata as LeaseLock.Update sends it back.
+void write_cached_metadata(json_writer& w, const object_meta& m) {
+  w.begin_object("metadata");
+  w.member("name", m.name);
+  w.str("namespace", m.namespace_);
+  w.str("uid", m.uid);
+  // §2.2: Leases disallow unconditional update; this is the precondition.
+  w.member("resourceVersion", m.resource_version);
+  w.str("creationTimestamp", m.creation_timestamp);
+  w.pairs("labels", m.labels);
+  w.pairs("annotations", m.annotations);
+  w.strings("finalizers", m.finalizers);
+  w.end_object();
 }
 
 /// An int32 member of the spec; Go rejects values outside int32.
@@ -182,20 +164,17 @@ leader_election_record to_record(const lease_spec& spec) {
 }
 
 std::string canonical_record(const leader_election_record& r) {
-  rapidjson::StringBuffer buf;
-  writer w(buf);
-  w.StartObject();
-  put(w, "holderIdentity", r.holder_identity);
-  put(w, "leaseDurationSeconds");
-  w.Int(r.lease_duration_seconds);
-  put(w, "acquireTime", r.acquire_time);
-  put(w, "renewTime", r.renew_time);
-  put(w, "leaderTransitions");
-  w.Int(r.leader_transitions);
-  put(w, "strategy", r.strategy);
-  put(w, "preferredHolder", r.preferred_holder);
-  w.EndObject();
-  return {buf.GetString(), buf.GetSize()};
+  json_writer w;
+  w.begin_object();
+  w.member("holderIdentity", r.holder_identity);
+  w.member("leaseDurationSeconds", r.lease_duration_seconds);
+  w.member("acquireTime", r.acquire_time);
+  w.member("renewTime", r.renew_time);
+  w.member("leaderTransitions", r.leader_transitions);
+  w.member("strategy", r.strategy);
+  w.member("preferredHolder", r.preferred_holder);
+  w.end_object();
+  return w.take();
 }
 
 template <>
@@ -222,56 +201,29 @@ decoded<lease> decode<lease>(const json_at& object) {
 std::string encode_lease_for_create(std::string_view name,
                                     std::string_view namespace_,
                                     const leader_election_record& record) {
-  rapidjson::StringBuffer buf;
-  writer w(buf);
-  w.StartObject();
-  write_type_meta(w);
-  put(w, "metadata");
-  w.StartObject();
-  put(w, "name", name);
-  put(w, "namespace", namespace_);
-  w.EndObject();
+  json_writer w;
+  detail::begin_named(w, kind_info<lease>::kind, lease_api_version, name,
+                      namespace_);
   write_spec(w, record, record.strategy, record.preferred_holder);
-  w.EndObject();
-  return {buf.GetString(), buf.GetSize()};
+  w.end_object();
+  return w.take();
 }
 
 std::string encode_lease_for_update(const lease& cached,
                                     const leader_election_record& record) {
-  const object_meta& m = cached.metadata;
-  rapidjson::StringBuffer buf;
-  writer w(buf);
-  w.StartObject();
-  write_type_meta(w);
-  put(w, "metadata");
-  w.StartObject();
-  put(w, "name", m.name);
-  if (!m.namespace_.empty())
-    put(w, "namespace", m.namespace_);
-  if (!m.uid.empty())
-    put(w, "uid", m.uid);
-  // §2.2: Leases disallow unconditional update; this is the precondition.
-  put(w, "resourceVersion", m.resource_version);
-  if (!m.creation_timestamp.empty())
-    put(w, "creationTimestamp", m.creation_timestamp);
-  put_pairs(w, "labels", m.labels);
-  put_pairs(w, "annotations", m.annotations);
-  if (!m.finalizers.empty()) {
-    put(w, "finalizers");
-    w.StartArray();
-    for (const auto& f : m.finalizers)
-      put(w, f);
-    w.EndArray();
-  }
-  w.EndObject();
+  json_writer w;
+  w.begin_object();
+  w.member("kind", kind_info<lease>::kind);
+  w.member("apiVersion", lease_api_version);
+  write_cached_metadata(w, cached.metadata);
   write_spec(w, record,
              !record.strategy.empty() ? record.strategy
                                       : cached.spec.strategy.value_or(""),
              !record.preferred_holder.empty()
                ? record.preferred_holder
                : cached.spec.preferred_holder.value_or(""));
-  w.EndObject();
-  return {buf.GetString(), buf.GetSize()};
+  w.end_object();
+  return w.take();
 }
 
 std::string format_micro_time(std::chrono::system_clock::time_point t) {

@@ -15,10 +15,17 @@ void write_service_port(json_writer& w, const service_port& p) {
   w.begin_object();
   w.str("name", p.name);
   w.str("protocol", to_string(p.protocol));
-  w.key("port");
-  w.number(p.port);
+  w.member("port", p.port);
   w.int_or_string("targetPort", p.target_port);
   w.num("nodePort", p.node_port);
+  w.end_object();
+}
+
+void write_port_status(json_writer& w, const port_status& p) {
+  w.begin_object();
+  w.member("port", p.port);
+  w.member("protocol", to_string(p.protocol));
+  w.str("error", p.error);
   w.end_object();
 }
 
@@ -27,19 +34,7 @@ void write_ingress(json_writer& w, const load_balancer_ingress& i) {
   w.str("ip", i.ip);
   w.str("hostname", i.hostname);
   w.str("ipMode", to_string(i.ip_mode));
-  if (!i.ports.empty()) {
-    w.begin_array("ports");
-    for (const auto& p : i.ports) {
-      w.begin_object();
-      w.key("port");
-      w.number(p.port);
-      w.key("protocol");
-      w.string(to_string(p.protocol));
-      w.str("error", p.error);
-      w.end_object();
-    }
-    w.end_array();
-  }
+  w.list("ports", i.ports, write_port_status);
   w.end_object();
 }
 
@@ -57,12 +52,7 @@ void write_service_spec(json_writer& w, const service_spec& s) {
   if (!s.cluster_ips.empty())
     w.str("clusterIP", s.cluster_ips.front());
   w.strings("clusterIPs", s.cluster_ips);
-  if (!s.ports.empty()) {
-    w.begin_array("ports");
-    for (const auto& p : s.ports)
-      write_service_port(w, p);
-    w.end_array();
-  }
+  w.list("ports", s.ports, write_service_port);
   w.pairs("selector", s.selector);
   w.str("externalTrafficPolicy", to_string(s.external_traffic_policy));
   w.str("internalTrafficPolicy", to_string(s.internal_traffic_policy));
@@ -107,19 +97,26 @@ void write_endpoint(json_writer& w, const endpoint& e) {
   w.end_object();
 }
 
-void write_addresses(json_writer& w, std::string_view k,
-                     const std::vector<endpoint_address>& addresses) {
-  if (addresses.empty())
-    return;
-  w.begin_array(k);
-  for (const auto& a : addresses) {
-    w.begin_object();
-    w.key("ip");
-    w.string(a.ip);
-    w.str("nodeName", a.node_name);
-    w.end_object();
-  }
-  w.end_array();
+void write_endpoint_address(json_writer& w, const endpoint_address& a) {
+  w.begin_object();
+  w.member("ip", a.ip);
+  w.str("nodeName", a.node_name);
+  w.end_object();
+}
+
+void write_subset(json_writer& w, const endpoint_subset& s) {
+  w.begin_object();
+  w.list("addresses", s.addresses, write_endpoint_address);
+  w.list("notReadyAddresses", s.not_ready_addresses, write_endpoint_address);
+  w.list("ports", s.ports, write_endpoint_port);
+  w.end_object();
+}
+
+void write_node_address(json_writer& w, const node_address& a) {
+  w.begin_object();
+  w.member("type", a.type);
+  w.member("address", a.address);
+  w.end_object();
 }
 
 const char* to_json(condition_status s) {
@@ -166,18 +163,12 @@ encode_service_status_patch(const std::vector<load_balancer_ingress>& ingress) {
 std::string encode(const endpoint_slice& s) {
   json_writer w;
   detail::begin_kind<endpoint_slice>(w, s.metadata);
-  w.key("addressType");
-  w.string(s.address_type);
+  w.member("addressType", s.address_type);
   w.begin_array("endpoints");
   for (const auto& e : s.endpoints)
     write_endpoint(w, e);
   w.end_array();
-  if (!s.ports.empty()) {
-    w.begin_array("ports");
-    for (const auto& p : s.ports)
-      write_endpoint_port(w, p);
-    w.end_array();
-  }
+  w.list("ports", s.ports, write_endpoint_port);
   w.end_object();
   return w.take();
 }
@@ -185,22 +176,7 @@ std::string encode(const endpoint_slice& s) {
 std::string encode(const endpoints& e) {
   json_writer w;
   detail::begin_kind<endpoints>(w, e.metadata);
-  if (!e.subsets.empty()) {
-    w.begin_array("subsets");
-    for (const auto& s : e.subsets) {
-      w.begin_object();
-      write_addresses(w, "addresses", s.addresses);
-      write_addresses(w, "notReadyAddresses", s.not_ready_addresses);
-      if (!s.ports.empty()) {
-        w.begin_array("ports");
-        for (const auto& p : s.ports)
-          write_endpoint_port(w, p);
-        w.end_array();
-      }
-      w.end_object();
-    }
-    w.end_array();
-  }
+  w.list("subsets", e.subsets, write_subset);
   w.end_object();
   return w.take();
 }
@@ -215,18 +191,7 @@ std::string encode(const node& n) {
   w.flag("unschedulable", n.spec.unschedulable);
   w.end_object();
   w.begin_object("status");
-  if (!n.status.addresses.empty()) {
-    w.begin_array("addresses");
-    for (const auto& a : n.status.addresses) {
-      w.begin_object();
-      w.key("type");
-      w.string(a.type);
-      w.key("address");
-      w.string(a.address);
-      w.end_object();
-    }
-    w.end_array();
-  }
+  w.list("addresses", n.status.addresses, write_node_address);
   w.begin_array("conditions");
   w.begin_object();
   w.str("type", "Ready");

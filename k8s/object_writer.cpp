@@ -13,6 +13,10 @@ rapidjson::SizeType size_of(std::string_view s) {
   return static_cast<rapidjson::SizeType>(s.size());
 }
 
+void write_string(json_writer& w, const std::string& s) {
+  w.string(s);
+}
+
 } // namespace
 
 void json_writer::key(std::string_view k) {
@@ -31,6 +35,16 @@ void json_writer::begin_object(std::string_view k) {
 void json_writer::begin_array(std::string_view k) {
   key(k);
   w_.StartArray();
+}
+
+void json_writer::member(std::string_view k, std::string_view v) {
+  key(k);
+  string(v);
+}
+
+void json_writer::member(std::string_view k, std::int64_t v) {
+  key(k);
+  w_.Int64(v);
 }
 
 void json_writer::str(std::string_view k, std::string_view v) {
@@ -56,23 +70,11 @@ void json_writer::num(std::string_view k, std::int64_t v) {
 
 void json_writer::strings(std::string_view k,
                           const std::vector<std::string>& v) {
-  if (v.empty() && !explicit_)
-    return;
-  begin_array(k);
-  for (const auto& s : v)
-    string(s);
-  end_array();
+  list(k, v, write_string);
 }
 
 void json_writer::pairs(std::string_view k, const string_pairs& v) {
-  if (v.empty() && !explicit_)
-    return;
-  begin_object(k);
-  for (const auto& [name, value] : v) {
-    key(name);
-    string(value);
-  }
-  end_object();
+  map(k, v, write_string);
 }
 
 void json_writer::opt_flag(std::string_view k, const std::optional<bool>& v) {
@@ -113,8 +115,7 @@ void json_writer::type_meta(std::string_view api_version,
 
 void json_writer::metadata(const object_meta& m) {
   begin_object("metadata");
-  key("name");
-  string(m.name);
+  member("name", m.name);
   str("namespace", m.namespace_);
   str("uid", m.uid);
   str("resourceVersion", m.resource_version);
@@ -127,6 +128,18 @@ void json_writer::metadata(const object_meta& m) {
   pairs("annotations", m.annotations);
   strings("finalizers", m.finalizers);
   end_object();
+}
+
+void begin_named(json_writer& w, std::string_view kind,
+                 std::string_view api_version, std::string_view name,
+                 std::string_view namespace_) {
+  w.begin_object();
+  w.member("kind", kind);
+  w.member("apiVersion", api_version);
+  w.begin_object("metadata");
+  w.member("name", name);
+  w.member("namespace", namespace_);
+  w.end_object();
 }
 
 } // namespace porter::k8s::detail

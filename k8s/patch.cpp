@@ -1,43 +1,15 @@
 #include "k8s/patch.hpp"
 
 #include <algorithm>
-#include <cstdio>
+
+#include "k8s/object_writer.hpp"
 
 namespace porter::k8s {
 
 std::string json_quote(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
+  detail::json_writer w;
+  w.string(s);
+  return w.take();
 }
 
 std::optional<std::string> add_finalizer_patch(const object_meta& meta,
