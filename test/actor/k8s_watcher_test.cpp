@@ -293,15 +293,25 @@ TEST_F(WatcherTest, ServicesArriveTyped) {
                 R"("Local","ports":[{"name":"http","port":80,)"
                 R"("protocol":"TCP","targetPort":8080}]}})");
   ASSERT_TRUE(r && r->status == 201) << (r ? r->body : r.error().what);
-  std::mutex m;
-  std::vector<std::shared_ptr<const k8s::service>> got;
-  auto sink = sys.spawn([&](caf::event_based_actor*) -> caf::behavior {
-    return {[&](const watch_batch<k8s::service>& b) {
-      std::lock_guard<std::mutex> lock{m};
-      for (const auto& d : b.deltas)
-        got.push_back(d.object);
-    }};
-  });
+  struct seen_services {
+    std::mutex m;
+    std::vector<std::shared_ptr<const k8s::service>> got;
+  };
+  auto seen_svc = std::make_shared<seen_services>();
+  // CAF 0.17: an actor spawned with no arguments reads a null tuple, so
+  // the shared state travels as one.
+  auto sink = sys.spawn(
+    [](caf::event_based_actor*,
+       std::shared_ptr<seen_services> st) -> caf::behavior {
+      return {[st](const watch_batch<k8s::service>& b) {
+        std::lock_guard<std::mutex> lock{st->m};
+        for (const auto& d : b.deltas)
+          st->got.push_back(d.object);
+      }};
+    },
+    seen_svc);
+  auto& m = seen_svc->m;
+  auto& got = seen_svc->got;
   auto args = watch_of<k8s::service>(client);
   args.subscribers = {sink};
   auto w = spawn_watcher<k8s::service>(sys, std::move(args));

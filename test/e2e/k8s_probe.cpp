@@ -28,12 +28,16 @@ long long unix_ms() {
     .count();
 }
 
-caf::behavior role_printer(caf::event_based_actor*) {
-  return {[](porter::atoms::role_atom, bool leading, const std::string& who) {
-    std::printf("%lld %s %s\n", unix_ms(), leading ? "leader" : "follower",
-                who.empty() ? "-" : who.c_str());
-    std::fflush(stdout);
-  }};
+// `out` is an argument because CAF 0.17 reads a null tuple for an actor
+// spawned without any.
+caf::behavior role_printer(caf::event_based_actor*, std::FILE* out) {
+  return {
+    [out](porter::atoms::role_atom, bool leading, const std::string& who) {
+      std::fprintf(out, "%lld %s %s\n", unix_ms(),
+                   leading ? "leader" : "follower",
+                   who.empty() ? "-" : who.c_str());
+      std::fflush(out);
+    }};
 }
 
 } // namespace
@@ -86,7 +90,7 @@ int main(int argc, char** argv) {
   porter::elector_args args;
   args.client = *client;
   args.config = cfg;
-  auto printer = sys.spawn(role_printer);
+  auto printer = sys.spawn(role_printer, stdout);
   args.subscribers = {printer};
   auto elector = porter::spawn_leader_elector(sys, std::move(args));
   porter::run_until_signal(sys, elector);
