@@ -28,6 +28,17 @@ void write_eip_status(json_writer& w, const eip_status& s, bool with_used) {
   w.str("lastIP", s.last_ip);
   w.flag("ready", s.ready);
   w.flag("v4", s.v4);
+  // A list: a merge patch replaces it whole, so the patch carries all.
+  w.list("conditions", s.conditions,
+         [](json_writer& out, const eip_condition& c) {
+           out.begin_object();
+           out.str("type", c.type);
+           out.str("status", c.status);
+           out.str("reason", c.reason);
+           out.str("message", c.message);
+           out.str("lastTransitionTime", c.last_transition_time);
+           out.end_object();
+         });
 }
 
 void write_graceful_restart(json_writer& w, const bgp_graceful_restart& g) {

@@ -134,11 +134,17 @@ bool operator==(const eip_spec& a, const eip_spec& b) {
                      b.namespace_selector);
 }
 
+bool operator==(const eip_condition& a, const eip_condition& b) {
+  return std::tie(a.type, a.status, a.reason, a.message, a.last_transition_time)
+         == std::tie(b.type, b.status, b.reason, b.message,
+                     b.last_transition_time);
+}
+
 bool operator==(const eip_status& a, const eip_status& b) {
   return std::tie(a.occupied, a.usage, a.pool_size, a.used, a.first_ip,
-                  a.last_ip, a.ready, a.v4)
+                  a.last_ip, a.ready, a.v4, a.conditions)
          == std::tie(b.occupied, b.usage, b.pool_size, b.used, b.first_ip,
-                     b.last_ip, b.ready, b.v4);
+                     b.last_ip, b.ready, b.v4, b.conditions);
 }
 
 bool operator==(const eip& a, const eip& b) {

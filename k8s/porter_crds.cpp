@@ -60,6 +60,21 @@ decoded<void> decode_eip_status(const json_at& s, eip_status& out,
     .str(s, "lastIP", out.last_ip)
     .read(s.boolean("ready"), out.ready)
     .read(s.boolean("v4"), out.v4)
+    .check(s.for_each("conditions",
+                      [&](const json_at& c) -> decoded<void> {
+                        eip_condition cond;
+                        auto r = fields{}
+                                   .str(c, "type", cond.type)
+                                   .str(c, "status", cond.status)
+                                   .str(c, "reason", cond.reason)
+                                   .str(c, "message", cond.message)
+                                   .str(c, "lastTransitionTime",
+                                        cond.last_transition_time)
+                                   .done();
+                        if (r)
+                          out.conditions.push_back(std::move(cond));
+                        return r;
+                      }))
     .done();
 }
 

@@ -28,6 +28,16 @@ struct eip_spec {
   string_pairs namespace_selector;
 };
 
+/// A metav1.Condition of an Eip (porter's addition to OpenELB's status):
+/// Ready, Overlap (the message names the other pool), Invalid.
+struct eip_condition {
+  std::string type;
+  std::string status; ///< "True", "False", "Unknown"
+  std::string reason;
+  std::string message;
+  std::string last_transition_time;
+};
+
 struct eip_status {
   bool occupied = false;
   std::int64_t usage = 0;
@@ -38,6 +48,7 @@ struct eip_status {
   std::string last_ip;
   bool ready = false;
   bool v4 = false;
+  std::vector<eip_condition> conditions;
 };
 
 struct eip {

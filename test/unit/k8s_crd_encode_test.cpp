@@ -54,7 +54,7 @@ TEST(K8sEncode, EipExactJson) {
 TEST(K8sStatusPatch, EipStatusExactJsonNullsVanishedIps) {
   // openelb.md §2.4: status.used is the ledger. Merge patches merge maps,
   // so an IP released since `observed` is written as null; zero values are
-  // written so they overwrite.
+  // written so they overwrite; conditions (a list) are replaced whole.
   eip_status observed;
   observed.used
     = {{"192.168.0.100", "default/web"}, {"192.168.0.101", "default/db"}};
@@ -68,11 +68,13 @@ TEST(K8sStatusPatch, EipStatusExactJsonNullsVanishedIps) {
   EXPECT_EQ(encode_eip_status_patch(desired, observed),
             R"({"status":{"occupied":false,"usage":1,"poolSize":101,)"
             R"("firstIP":"192.168.0.100","lastIP":"192.168.0.200",)"
-            R"("ready":false,"v4":true,"used":{"192.168.0.100":)"
+            R"("ready":false,"v4":true,"conditions":[],)"
+            R"("used":{"192.168.0.100":)"
             R"("default/web","192.168.0.101":null}}})");
   EXPECT_EQ(encode_eip_status_patch(eip_status{}),
             R"({"status":{"occupied":false,"usage":0,"poolSize":0,)"
             R"("firstIP":"","lastIP":"","ready":false,"v4":false,)"
+            R"("conditions":[],)"
             R"("used":{}}})");
 }
 
