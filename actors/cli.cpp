@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "actors/logging.hpp"
+#include "actors/manager_command.hpp"
 #include "sim/apiserver/io/run_apiserver.hpp"
 
 namespace porter {
@@ -118,6 +119,27 @@ int run_cli(int argc, char** argv) {
   auto* version = app.add_subcommand("version", "Print version and commit");
   auto* manager = app.add_subcommand(
     "manager", "Allocate EIPs and announce them over BGP (Deployment)");
+  manager_command manager_cmd;
+  manager->add_option("--kubeconfig", manager_cmd.kubeconfig,
+                      "kubeconfig file (else KUBECONFIG, in-cluster, "
+                      "~/.kube/config)");
+  manager->add_option("--namespace", manager_cmd.namespace_,
+                      "namespace of the Lease (default: the config's)");
+  manager
+    ->add_option("--identity", manager_cmd.identity,
+                 "this replica's name in the Lease (the pod name)")
+    ->required()
+    ->envname("POD_NAME");
+  manager->add_option("--lease-name", manager_cmd.lease_name)
+    ->capture_default_str();
+  manager->add_flag("--default-class", manager_cmd.default_class,
+                    "also serve LoadBalancer Services without a class");
+  manager->add_option("--lease-duration", manager_cmd.lease_duration, "seconds")
+    ->capture_default_str();
+  manager->add_option("--renew-deadline", manager_cmd.renew_deadline, "seconds")
+    ->capture_default_str();
+  manager->add_option("--retry-period", manager_cmd.retry_period, "seconds")
+    ->capture_default_str();
   auto* agent = app.add_subcommand(
     "agent", "Install the node rules for EIPs in use (DaemonSet)");
   auto* inspect = app.add_subcommand(
@@ -154,7 +176,7 @@ int run_cli(int argc, char** argv) {
     return 0;
   }
   if (manager->parsed())
-    return not_in_this_build("manager", "issue #7");
+    return run_manager(manager_cmd);
   if (agent->parsed())
     return not_in_this_build("agent", "issue #9");
   if (inspect->parsed())

@@ -1,0 +1,235 @@
+#include "actors/manager.hpp"
+
+#include <map>
+#include <set>
+
+#include <caf/all.hpp>
+
+#include "actors/event_recorder.hpp"
+#include "actors/k8s_watched_kinds.hpp"
+#include "actors/leader_elector.hpp"
+#include "actors/logging.hpp"
+#include "actors/messages.hpp"
+#include "k8s/allocation_writes.hpp"
+#include "k8s/io/api_client.hpp"
+#include "k8s/io/api_ops.hpp"
+
+namespace porter {
+
+/// How one write ended, posted from the I/O thread.
+struct manager_write_done {
+  std::string key;
+  bool ok = false;
+  std::string error;
+};
+
+} // namespace porter
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(porter::manager_write_done)
+
+namespace porter {
+
+namespace {
+
+template <class T>
+using cache = std::map<std::string, std::shared_ptr<const T>>;
+
+template <class T>
+void apply(cache<T>& c, const watch_batch<T>& b) {
+  for (const auto& d : b.deltas) {
+    auto key = object_key(d.object->metadata);
+    if (d.type == k8s::delta_type::deleted)
+      c.erase(key);
+    else
+      c[key] = d.object;
+  }
+}
+
+template <class T>
+std::vector<T> values(const cache<T>& c) {
+  std::vector<T> out;
+  out.reserve(c.size());
+  for (const auto& [key, obj] : c)
+    out.push_back(*obj);
+  return out;
+}
+
+class manager_state {
+public:
+  static inline const char* name = "manager";
+
+  explicit manager_state(caf::event_based_actor* self) : self_(self) {}
+
+  caf::behavior make_behavior(manager_args args) {
+    args_ = std::move(args);
+    auto me = caf::actor_cast<caf::actor>(self_);
+    auto watch = [&](auto tag) {
+      using T = typename decltype(tag)::type;
+      auto w = watch_of<T>(args_.client);
+      w.subscribers = {me};
+      auto h = spawn_watcher<T>(self_->system(), std::move(w));
+      self_->link_to(h);
+      children_.push_back(h);
+    };
+    watch(type_tag<k8s::service>{});
+    watch(type_tag<k8s::eip>{});
+    watch(type_tag<k8s::namespace_object>{});
+    event_recorder_args rec;
+    rec.client = args_.client;
+    recorder_ = spawn_event_recorder(self_->system(), rec);
+    children_.push_back(recorder_);
+    elector_args el{args_.client, args_.election, {me}};
+    elector_ = spawn_leader_elector(self_->system(), std::move(el));
+    self_->link_to(elector_);
+    children_.push_back(elector_);
+    self_->set_exit_handler([this](caf::exit_msg& msg) { on_exit(msg); });
+    return {
+      [this](const watch_batch<k8s::service>& b) { on(services_, b, 0); },
+      [this](const watch_batch<k8s::eip>& b) { on(eips_, b, 1); },
+      [this](const watch_batch<k8s::namespace_object>& b) {
+        on(namespaces_, b, 2);
+      },
+      [this](atoms::role_atom, bool leading, const std::string&) {
+        if (leading != leading_)
+          log::info(leading ? "manager_leading" : "manager_following", {});
+        leading_ = leading;
+        schedule();
+      },
+      [this](atoms::timer_atom, std::uint64_t gen) {
+        if (gen == timer_generation_)
+          reconcile();
+      },
+      [this](manager_write_done& d) { on_written(d); },
+    };
+  }
+
+private:
+  template <class T>
+  struct type_tag {
+    using type = T;
+  };
+
+  template <class T>
+  void on(cache<T>& c, const watch_batch<T>& b, int index) {
+    apply(c, b);
+    if (b.synced)
+      synced_[index] = true;
+    schedule();
+  }
+
+  // Bursts of deltas (a relist, kubectl apply -f of many objects) become
+  // one plan.
+  void schedule() {
+    if (armed_)
+      return;
+    armed_ = true;
+    self_->delayed_send(self_, args_.coalesce, atoms::timer_atom_v,
+                        ++timer_generation_);
+  }
+
+  void reconcile() {
+    armed_ = false;
+    if (!(synced_[0] && synced_[1] && synced_[2]))
+      return; // never plan from a partial world
+    k8s::allocation_world world{values(eips_),
+                                values(services_),
+                                values(namespaces_),
+                                {args_.default_class}};
+    const auto plan = k8s::plan_allocations(world);
+    if (!leading_)
+      return; // followers stay warm; only the leader writes
+    auto batch
+      = k8s::plan_writes(plan, world, std::chrono::system_clock::now());
+    for (auto& w : batch.writes)
+      send(std::move(w));
+    for (auto& e : batch.events)
+      record(e);
+  }
+
+  void send(k8s::api_write w) {
+    if (in_flight_.count(w.key) != 0)
+      return; // its answer triggers another plan
+    in_flight_.insert(w.key);
+    auto me = caf::actor_cast<caf::actor>(self_);
+    k8s::io::object_ref ref{w.resource, w.namespace_, w.name, w.subresource};
+    auto done = [me, key = w.key](k8s::io::api_result r) {
+      caf::anon_send(me,
+                     manager_write_done{key, r.has_value(),
+                                        r ? "" : k8s::to_string(r.error())});
+    };
+    if (w.content_type == "application/json-patch+json")
+      k8s::io::json_patch(*args_.client, ref, std::move(w.body), done);
+    else
+      k8s::io::merge_patch(*args_.client, ref, std::move(w.body), done);
+  }
+
+  void record(const k8s::event_write& e) {
+    k8s::event_request req;
+    req.object = e.object;
+    req.type = e.event.type;
+    req.reason = e.event.reason;
+    req.message = e.event.message;
+    req.action = e.event.reason == "IPReleased" ? "Release" : "Allocate";
+    req.reporting_instance = args_.reporting_instance;
+    self_->send(recorder_, std::move(req));
+    log::info("service_event",
+              {{"svc", e.object.namespace_ + "/" + e.object.name},
+               {"reason", e.event.reason},
+               {"message", e.event.message}});
+  }
+
+  void on_written(const manager_write_done& d) {
+    in_flight_.erase(d.key);
+    if (!d.ok)
+      log::warn("write_failed", {{"key", d.key}, {"error", d.error}});
+    schedule();
+  }
+
+  // The elector releases the Lease before it quits, and the process must
+  // not end before that PUT is answered: the manager quits when the
+  // elector's exit comes back over the link (or after 5 s at most).
+  void on_exit(const caf::exit_msg& msg) {
+    if (quitting_) {
+      if (msg.source == elector_.address()
+          || msg.reason == caf::sec::request_timeout)
+        self_->quit(reason_);
+      return;
+    }
+    quitting_ = true;
+    reason_ = msg.reason;
+    for (const auto& c : children_)
+      self_->send_exit(c, msg.reason);
+    self_->delayed_send(
+      self_, std::chrono::seconds{5},
+      caf::exit_msg{self_->address(), caf::sec::request_timeout});
+  }
+
+  caf::event_based_actor* self_;
+  manager_args args_;
+  cache<k8s::service> services_;
+  cache<k8s::eip> eips_;
+  cache<k8s::namespace_object> namespaces_;
+  bool synced_[3] = {false, false, false};
+  bool leading_ = false;
+  bool quitting_ = false;
+  caf::error reason_;
+  bool armed_ = false;
+  std::uint64_t timer_generation_ = 0;
+  std::set<std::string> in_flight_;
+  caf::actor recorder_;
+  caf::actor elector_;
+  std::vector<caf::actor> children_;
+};
+
+caf::behavior manager_behavior(caf::stateful_actor<manager_state>* self,
+                               manager_args args) {
+  return self->state.make_behavior(std::move(args));
+}
+
+} // namespace
+
+caf::actor spawn_manager(caf::actor_system& sys, manager_args args) {
+  return sys.spawn(manager_behavior, std::move(args));
+}
+
+} // namespace porter

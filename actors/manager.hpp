@@ -1,0 +1,33 @@
+// `porter manager`'s root actor (issue #7): watches Services, Eips and
+// Namespaces, keeps the world they describe, and — coalescing bursts of
+// changes — asks the pure allocation planner (k8s/allocation_plan.hpp) what
+// every Service and pool should have. Every replica plans (a follower stays
+// warm); only the Lease leader writes the plan's difference to the cluster.
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include <caf/fwd.hpp>
+
+#include "k8s/leader_election.hpp"
+
+namespace porter::k8s::io {
+class api_client;
+}
+
+namespace porter {
+
+struct manager_args {
+  std::shared_ptr<k8s::io::api_client> client;
+  k8s::election_config election;
+  /// --default-class: LoadBalancer Services without a class are porter's.
+  bool default_class = false;
+  /// Changes within this window are planned together.
+  std::chrono::milliseconds coalesce{50};
+  std::string reporting_instance; ///< Events' reportingInstance (pod)
+};
+
+caf::actor spawn_manager(caf::actor_system& sys, manager_args args);
+
+} // namespace porter

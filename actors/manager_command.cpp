@@ -1,0 +1,67 @@
+#include "actors/manager_command.hpp"
+
+#include <iostream>
+
+#include <caf/all.hpp>
+
+#include "actors/logging.hpp"
+#include "actors/manager.hpp"
+#include "actors/runtime.hpp"
+#include "k8s/io/api_client.hpp"
+#include "k8s/io/load_config.hpp"
+#include "net/io/tcp.hpp"
+
+namespace porter {
+
+namespace {
+
+std::chrono::milliseconds seconds(double s) {
+  return std::chrono::milliseconds{static_cast<long long>(s * 1000)};
+}
+
+} // namespace
+
+int run_manager(const manager_command& cmd) {
+  k8s::io::load_options lo;
+  lo.kubeconfig = cmd.kubeconfig;
+  lo.warn = [](const std::string& w) {
+    log::warn("kubeconfig", {{"warning", w}});
+  };
+  auto cfg = k8s::io::load_client_config(lo);
+  if (!cfg) {
+    std::cerr << "porter manager: " << cfg.error() << "\n";
+    return 1;
+  }
+  manager_args args;
+  args.election.identity = cmd.identity;
+  args.election.lease_name = cmd.lease_name;
+  args.election.lease_namespace
+    = cmd.namespace_.empty() ? cfg->namespace_ : cmd.namespace_;
+  args.election.lease_duration = seconds(cmd.lease_duration);
+  args.election.renew_deadline = seconds(cmd.renew_deadline);
+  args.election.retry_period = seconds(cmd.retry_period);
+  if (auto ok = args.election.validate(); !ok) {
+    std::cerr << "porter manager: " << ok.error() << "\n";
+    return 1;
+  }
+  auto io = std::make_shared<net::io::io_thread>();
+  auto client = k8s::io::make_api_client(*cfg, io);
+  if (!client) {
+    std::cerr << "porter manager: " << client.error() << "\n";
+    return 1;
+  }
+  args.client = *client;
+  args.default_class = cmd.default_class;
+  args.reporting_instance = cmd.identity;
+  log::info("manager_starting",
+            {{"identity", cmd.identity},
+             {"api", cfg->source},
+             {"lease", args.election.lease_namespace + "/" + cmd.lease_name}});
+  caf::actor_system_config sys_cfg;
+  caf::actor_system sys{sys_cfg};
+  auto root = spawn_manager(sys, std::move(args));
+  run_until_signal(sys, root);
+  return 0;
+}
+
+} // namespace porter

@@ -1,0 +1,147 @@
+#include "k8s/allocation_writes.hpp"
+
+#include <map>
+
+#include "k8s/lease.hpp"
+#include "k8s/objects.hpp"
+#include "k8s/patch.hpp"
+#include "k8s/service_request.hpp"
+
+namespace porter::k8s {
+
+namespace {
+
+const char* to_text(condition_status s) {
+  switch (s) {
+    case condition_status::is_true:
+      return "True";
+    case condition_status::is_false:
+      return "False";
+    default:
+      return "Unknown";
+  }
+}
+
+std::vector<std::string> ips_of(const std::vector<load_balancer_ingress>& in) {
+  std::vector<std::string> out;
+  for (const auto& i : in)
+    if (!i.ip.empty())
+      out.push_back(i.ip);
+  return out;
+}
+
+std::vector<std::string> ips_of(const std::vector<planned_ip>& in) {
+  std::vector<std::string> out;
+  for (const auto& i : in)
+    out.push_back(net::to_string(i.ip));
+  return out;
+}
+
+api_write service_write(const service& s, std::string kind,
+                        std::string subresource, std::string content_type,
+                        std::string body) {
+  return {kind + "/" + object_key(s.metadata),
+          resource_of<service>(),
+          s.metadata.namespace_,
+          s.metadata.name,
+          std::move(subresource),
+          std::move(content_type),
+          std::move(body)};
+}
+
+void plan_service(const service_plan& sp, const service& s, write_batch& out) {
+  const auto wanted = ips_of(sp.ips);
+  // status.loadBalancer.ingress is atomic: the patch carries the whole
+  // list (k8s-api.md §2.3), ipMode VIP as kube-proxy expects of a VIP.
+  if (wanted != ips_of(s.status.ingress)) {
+    std::vector<load_balancer_ingress> ingress;
+    for (const auto& ip : wanted)
+      ingress.push_back({ip, "", {}, ip_mode::vip});
+    out.writes.push_back(service_write(s, "service-status", "status",
+                                       "application/merge-patch+json",
+                                       encode_service_status_patch(ingress)));
+    for (const auto& e : sp.events)
+      out.events.push_back(
+        {{"Service", s.metadata.namespace_, s.metadata.name, s.metadata.uid,
+          "v1", s.metadata.resource_version, ""},
+         e});
+  } else if (sp.failure) {
+    for (const auto& e : sp.events)
+      out.events.push_back(
+        {{"Service", s.metadata.namespace_, s.metadata.name, s.metadata.uid,
+          "v1", s.metadata.resource_version, ""},
+         e});
+  }
+  // The pool label records where the IP came from (openelb.md §2.3).
+  const std::string pool = sp.ips.empty() ? "" : sp.ips.front().pool;
+  const std::string* label = find_value(s.metadata.labels, eip_pool_annotation);
+  if ((label ? *label : "") != pool) {
+    const std::string value = pool.empty() ? "null" : json_quote(pool);
+    out.writes.push_back(
+      service_write(s, "service-label", "", "application/merge-patch+json",
+                    R"({"metadata":{"labels":{)"
+                      + json_quote(eip_pool_annotation) + ":" + value + "}}}"));
+  }
+  // The finalizer holds deletion until the IP is back in the pool.
+  if (sp.managed && !s.metadata.deleting) {
+    if (auto p = add_finalizer_patch(s.metadata, lb_finalizer))
+      out.writes.push_back(service_write(s, "service-finalizer", "",
+                                         "application/json-patch+json", *p));
+  } else if (wanted.empty() && ips_of(s.status.ingress).empty()) {
+    if (auto p = remove_finalizer_patch(s.metadata, lb_finalizer))
+      out.writes.push_back(service_write(s, "service-finalizer", "",
+                                         "application/json-patch+json", *p));
+  }
+}
+
+/// The desired status with conditions; a condition keeps its
+/// lastTransitionTime while its status stays (metav1.Condition).
+eip_status desired_status(const pool_plan& pp, const eip& e,
+                          std::chrono::system_clock::time_point now) {
+  eip_status d = pp.status;
+  d.conditions.clear();
+  for (const auto& c : pp.conditions) {
+    eip_condition ec{c.type, to_text(c.status), c.reason, c.message,
+                     format_time(now)};
+    for (const auto& old : e.status.conditions)
+      if (old.type == ec.type && old.status == ec.status)
+        ec.last_transition_time = old.last_transition_time;
+    d.conditions.push_back(std::move(ec));
+  }
+  return d;
+}
+
+} // namespace
+
+write_batch plan_writes(const allocation_plan& plan,
+                        const allocation_world& world,
+                        std::chrono::system_clock::time_point now) {
+  write_batch out;
+  std::map<std::string, const service*> services;
+  for (const auto& s : world.services)
+    services.emplace(object_key(s.metadata), &s);
+  for (const auto& sp : plan.services) {
+    auto it = services.find(sp.namespace_ + "/" + sp.name);
+    if (it != services.end())
+      plan_service(sp, *it->second, out);
+  }
+  std::map<std::string, const eip*> eips;
+  for (const auto& e : world.eips)
+    eips.emplace(e.metadata.name, &e);
+  for (const auto& pp : plan.pools) {
+    auto it = eips.find(pp.name);
+    if (it == eips.end() || it->second->metadata.deleting)
+      continue;
+    const eip& e = *it->second;
+    const eip_status d = desired_status(pp, e, now);
+    if (d == e.status)
+      continue;
+    out.writes.push_back({"eip-status/" + e.metadata.name, resource_of<eip>(),
+                          "", e.metadata.name, "status",
+                          "application/merge-patch+json",
+                          encode_eip_status_patch(d, e.status)});
+  }
+  return out;
+}
+
+} // namespace porter::k8s

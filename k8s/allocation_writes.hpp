@@ -1,0 +1,47 @@
+// From an allocation plan and the world it was made from, the API writes
+// that converge the cluster (issue #7 item 6): per Service the
+// status.loadBalancer.ingress merge patch, the pool label
+// eip.openelb.kubesphere.io/v1alpha2, the finalizer (added while porter
+// serves it, removed once its IPs are released), and per Eip the /status
+// patch with OpenELB's fields and porter's conditions. Only differences are
+// written, so a converged world yields no writes. Pure.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "k8s/allocation_plan.hpp"
+#include "k8s/event.hpp"
+#include "k8s/resource_path.hpp"
+
+namespace porter::k8s {
+
+struct api_write {
+  /// What the write converges; the shell keeps one in flight per key.
+  std::string key;
+  resource_ref resource;
+  std::string namespace_;
+  std::string name;
+  std::string subresource; ///< "status" or empty
+  std::string content_type;
+  std::string body;
+};
+
+/// An Event that belongs to a planned change of the Service.
+struct event_write {
+  object_reference object;
+  planned_event event;
+};
+
+struct write_batch {
+  std::vector<api_write> writes;
+  std::vector<event_write> events;
+};
+
+/// `now` stamps conditions whose status changed (lastTransitionTime).
+write_batch plan_writes(const allocation_plan& plan,
+                        const allocation_world& world,
+                        std::chrono::system_clock::time_point now);
+
+} // namespace porter::k8s

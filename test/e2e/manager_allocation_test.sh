@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# `porter manager` against `porter sim apiserver` (issue #7 items 5, 6, 8):
+# two replicas elect a leader; Services get distinct IPs from the pool, in
+# status and in the Eip ledger; restarting both managers changes no IP;
+# deleting a Service releases its IP and lets the object go (finalizer);
+# kill -9 of the leader while Services are created → all allocated, no
+# duplicate, no changed IP.
+set -u
+porter=$1
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/apiserver_lib.sh"
+
+declare -A managers
+managers_cleanup() {
+  for id in "${!managers[@]}"; do kill -9 "${managers[$id]}" 2>/dev/null; done
+  cleanup
+}
+trap managers_cleanup EXIT
+
+start_manager() { # start_manager <identity>
+  "$porter" manager --kubeconfig "$work/kubeconfig" --namespace porter-system \
+    --identity "$1" --lease-duration 4 --renew-deadline 3 --retry-period 1 \
+    >>"$work/$1.out" 2>>"$work/$1.log" &
+  managers[$1]=$!
+}
+stop_manager() { # SIGTERM, wait
+  kill -TERM "${managers[$1]}"; wait "${managers[$1]}" 2>/dev/null
+  unset "managers[$1]"
+}
+
+service_yaml() { # service_yaml <name>
+  cat <<YAML
+apiVersion: v1
+kind: Service
+metadata:
+  name: $1
+  namespace: default
+  annotations:
+    lb.kubesphere.io/v1alpha1: porter
+    eip.openelb.kubesphere.io/v1alpha2: pool-a
+spec:
+  type: LoadBalancer
+  ports: [{port: 80, protocol: TCP}]
+YAML
+}
+create_services() { # create_services <from> <to>
+  for i in $(seq "$1" "$2"); do service_yaml "svc-$i"; echo "---"; done \
+    | k apply -f - >/dev/null
+}
+# "name ip" for every Service that has one, sorted.
+assigned() {
+  k get svc -n default -o \
+    jsonpath='{range .items[*]}{.metadata.name} {.status.loadBalancer.ingress[0].ip}{"\n"}{end}' \
+    | awk 'NF==2' | sort
+}
+count_assigned() { [ "$(assigned | wc -l)" -eq "$1" ]; }
+no_duplicates() { [ -z "$(assigned | awk '{print $2}' | sort | uniq -d)" ]; }
+eip_usage() { k get eip pool-a -o jsonpath='{.status.usage}'; }
+usage_is() { [ "$(eip_usage)" = "$1" ]; }
+
+start_apiserver
+k apply -k "$here/../../config/crd" >/dev/null || { echo "FAIL CRDs"; exit 1; }
+k create namespace porter-system >/dev/null
+eventually 10 k get eips >/dev/null 2>&1
+k apply -f - >/dev/null <<'YAML' || { echo "FAIL pool"; exit 1; }
+apiVersion: network.kubesphere.io/v1alpha2
+kind: Eip
+metadata:
+  name: pool-a
+spec:
+  address: 10.50.0.0/24
+YAML
+
+start_manager m1
+start_manager m2
+create_services 1 20
+check "20 Services get an IP" eventually 30 count_assigned 20
+check "no IP is given twice" no_duplicates
+check "every IP is inside the pool" \
+  bash -c "! grep -v ' 10\\.50\\.0\\.' <<<\"$(assigned)\""
+check "the Eip ledger counts 20" eventually 10 usage_is 20
+finalizer_of() { k get svc "$1" -o jsonpath='{.metadata.finalizers[0]}'; }
+check "Services carry the finalizer" \
+  test "$(finalizer_of svc-1)" = finalizer.lb.kubesphere.io/v1alpha1
+before=$(assigned)
+# always <seconds> <command...>: the command holds at every poll for that long.
+always() {
+  local deadline=$(( $(date +%s%3N) + $1 * 1000 )); shift
+  while [ "$(date +%s%3N)" -lt "$deadline" ]; do "$@" || return 1; sleep 0.1; done
+}
+unchanged() { test "$(assigned)" = "$before"; }
+holder() {
+  k get lease -n porter-system porter-manager -o jsonpath='{.spec.holderIdentity}'
+}
+
+# --- restart both managers: nothing changes ------------------------------------
+stop_manager m1; stop_manager m2
+start_manager m1; start_manager m2
+has_holder() { [ -n "$(holder)" ]; }
+check "a manager leads again after the restart" eventually 20 has_holder
+check "every Service keeps its IP across the restart (watched 3 s)" \
+  always 3 unchanged
+
+# --- delete: the IP goes back, the object goes away ----------------------------
+k delete svc svc-7 --wait=false >/dev/null
+gone() { ! k get svc svc-7 >/dev/null 2>&1; }
+check "deleted Service is gone once released" eventually 20 gone
+check "the Eip ledger counts 19" eventually 10 usage_is 19
+
+# --- kill -9 the leader while 30 more Services arrive -------------------------
+leader=$(holder)
+create_services 21 35 &
+creator=$!
+sleep 0.3
+kill -9 "${managers[$leader]}"; unset "managers[$leader]"
+wait $creator
+create_services 36 50
+check "all 49 Services get an IP after the failover" eventually 40 count_assigned 49
+check "still no IP given twice" no_duplicates
+after=$(assigned | grep -v '^svc-\(2[1-9]\|[34][0-9]\|50\) ')
+check "no earlier Service changed its IP" \
+  test "$after" = "$(grep -v '^svc-7 ' <<<"$before")"
+check "the Eip ledger counts 49" eventually 10 usage_is 49
+
+if [ "$fail" -ne 0 ]; then
+  for f in "$work"/m*.log; do echo "--- $f"; tail -15 "$f"; done
+fi
+exit $fail
