@@ -122,6 +122,37 @@ check "no earlier Service changed its IP" \
   test "$after" = "$(grep -v '^svc-7 ' <<<"$before")"
 check "the Eip ledger counts 49" eventually 10 usage_is 49
 
+# --- exhaustion: pending with an Event, then a bigger pool allocates --------
+k apply -f - >/dev/null <<'YAML'
+apiVersion: network.kubesphere.io/v1alpha2
+kind: Eip
+metadata:
+  name: tiny
+spec:
+  address: 10.60.0.0/31
+YAML
+for i in 1 2 3; do
+  service_yaml "tiny-$i" | sed 's/pool-a/tiny/' | k apply -f - >/dev/null
+done
+tiny_assigned() { assigned | grep -c '^tiny-'; }
+two_of_three() { [ "$(tiny_assigned)" -eq 2 ]; }
+check "an exhausted pool serves 2 of 3" eventually 20 two_of_three
+failed_event() {
+  k get events -n default -o jsonpath='{range .items[*]}{.reason} {.message}{"\n"}{end}' \
+    | grep -q 'AllocationFailed.*tiny'
+}
+failed_event_v1() {
+  k get events.v1.events.k8s.io -n default \
+    -o jsonpath='{range .items[*]}{.reason} {.note}{"\n"}{end}' \
+    | grep -q 'AllocationFailed.*tiny'
+}
+either_event() { failed_event || failed_event_v1; }
+check "the third gets an AllocationFailed Event naming the pool" \
+  eventually 15 either_event
+k patch eip tiny --type merge -p '{"spec":{"address":"10.60.0.0/30"}}' >/dev/null
+three_of_three() { [ "$(tiny_assigned)" -eq 3 ]; }
+check "growing the pool allocates the third" eventually 20 three_of_three
+
 if [ "$fail" -ne 0 ]; then
   for f in "$work"/m*.log; do echo "--- $f"; tail -15 "$f"; done
 fi
