@@ -1,5 +1,6 @@
 #include "actors/manager.hpp"
 
+#include <deque>
 #include <map>
 #include <set>
 
@@ -146,9 +147,38 @@ private:
       record(e);
   }
 
+  // At most `max_in_flight` writes at once (each is a connection of the
+  // client's pool); the rest wait in order, one per key, and a newer plan
+  // replaces a queued write of the same key.
+  static constexpr std::size_t max_in_flight = 16;
+
   void send(k8s::api_write w) {
     if (in_flight_.count(w.key) != 0)
       return; // its answer triggers another plan
+    if (in_flight_.size() >= max_in_flight) {
+      auto [it, fresh] = queued_.insert_or_assign(w.key, std::move(w));
+      if (fresh)
+        queue_order_.push_back(it->first);
+      return;
+    }
+    start(std::move(w));
+  }
+
+  void start_queued() {
+    while (in_flight_.size() < max_in_flight && !queue_order_.empty()) {
+      auto key = std::move(queue_order_.front());
+      queue_order_.pop_front();
+      auto it = queued_.find(key);
+      if (it == queued_.end())
+        continue;
+      auto w = std::move(it->second);
+      queued_.erase(it);
+      if (in_flight_.count(key) == 0)
+        start(std::move(w));
+    }
+  }
+
+  void start(k8s::api_write w) {
     in_flight_.insert(w.key);
     auto me = caf::actor_cast<caf::actor>(self_);
     k8s::io::object_ref ref{w.resource, w.namespace_, w.name, w.subresource};
@@ -180,6 +210,7 @@ private:
 
   void on_written(const manager_write_done& d) {
     in_flight_.erase(d.key);
+    start_queued();
     if (!d.ok)
       log::warn("write_failed", {{"key", d.key}, {"error", d.error}});
     schedule();
@@ -216,6 +247,8 @@ private:
   bool armed_ = false;
   std::uint64_t timer_generation_ = 0;
   std::set<std::string> in_flight_;
+  std::map<std::string, k8s::api_write> queued_;
+  std::deque<std::string> queue_order_;
   caf::actor recorder_;
   caf::actor elector_;
   std::vector<caf::actor> children_;

@@ -37,6 +37,18 @@ std::vector<std::string> ips_of(const std::vector<planned_ip>& in) {
   return out;
 }
 
+/// A merge patch that applies only to the version planned from: the
+/// resourceVersion in the body is a precondition (409 on mismatch,
+/// k8s-api.md §2.3), and the next plan sees the newer object. Used for the
+/// Eip ledger, whose `used` nulls are computed from the observed status; a
+/// Service's own fields are written whole and need no guard.
+std::string guarded(const object_meta& m, const std::string& merge_patch) {
+  if (m.resource_version.empty() || merge_patch.size() < 2)
+    return merge_patch;
+  return R"({"metadata":{"resourceVersion":)" + json_quote(m.resource_version)
+         + "}," + merge_patch.substr(1);
+}
+
 api_write service_write(const service& s, std::string kind,
                         std::string subresource, std::string content_type,
                         std::string body) {
@@ -136,10 +148,10 @@ write_batch plan_writes(const allocation_plan& plan,
     const eip_status d = desired_status(pp, e, now);
     if (d == e.status)
       continue;
-    out.writes.push_back({"eip-status/" + e.metadata.name, resource_of<eip>(),
-                          "", e.metadata.name, "status",
-                          "application/merge-patch+json",
-                          encode_eip_status_patch(d, e.status)});
+    out.writes.push_back(
+      {"eip-status/" + e.metadata.name, resource_of<eip>(), "", e.metadata.name,
+       "status", "application/merge-patch+json",
+       guarded(e.metadata, encode_eip_status_patch(d, e.status))});
   }
   return out;
 }

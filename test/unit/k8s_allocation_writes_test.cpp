@@ -153,5 +153,19 @@ TEST(AllocationWrites, EipConditionKeepsItsTransitionTimeWhileUnchanged) {
   EXPECT_TRUE(later.writes.empty());
 }
 
+TEST(AllocationWrites, EipLedgerPatchIsGuardedByResourceVersion) {
+  // The `used` nulls are computed from the observed status: applied to a
+  // newer Eip they could drop a fresh entry, so the patch carries the
+  // version it was planned from (k8s-api.md §2.3: 409 on mismatch).
+  auto w = world_of({lb_service("web")});
+  w.eips[0].metadata.resource_version = "41";
+  auto b = plan_writes(plan_allocations(w), w, now);
+  ASSERT_EQ(b.writes.back().key, "eip-status/pool-a");
+  EXPECT_EQ(b.writes.back().body.rfind(
+              R"({"metadata":{"resourceVersion":"41"},"status":{)", 0),
+            0u)
+    << b.writes.back().body;
+}
+
 } // namespace
 } // namespace porter::k8s
