@@ -155,6 +155,11 @@ private:
   void send(k8s::api_write w) {
     if (in_flight_.count(w.key) != 0)
       return; // its answer triggers another plan
+    // Sent for this version already; the watch has not shown the result.
+    if (auto it = sent_for_.find(w.key); it != sent_for_.end()
+                                         && !w.planned_from.empty()
+                                         && it->second == w.planned_from)
+      return;
     if (in_flight_.size() >= max_in_flight) {
       auto [it, fresh] = queued_.insert_or_assign(w.key, std::move(w));
       if (fresh)
@@ -180,6 +185,7 @@ private:
 
   void start(k8s::api_write w) {
     in_flight_.insert(w.key);
+    sent_for_[w.key] = w.planned_from;
     auto me = caf::actor_cast<caf::actor>(self_);
     k8s::io::object_ref ref{w.resource, w.namespace_, w.name, w.subresource};
     auto done = [me, key = w.key](k8s::io::api_result r) {
@@ -210,9 +216,16 @@ private:
 
   void on_written(const manager_write_done& d) {
     in_flight_.erase(d.key);
-    start_queued();
     if (!d.ok)
-      log::warn("write_failed", {{"key", d.key}, {"error", d.error}});
+      sent_for_.erase(d.key); // failed: the same write may be needed again
+    start_queued();
+    // A lost race (409, a failed `test`) is the optimistic concurrency
+    // at work: the next plan sees the newer object.
+    const bool lost_race
+      = d.error.rfind("409", 0) == 0 || d.error.rfind("422", 0) == 0;
+    if (!d.ok)
+      log::write(lost_race ? log::level::debug : log::level::warn,
+                 "write_failed", {{"key", d.key}, {"error", d.error}});
     schedule();
   }
 
@@ -247,6 +260,7 @@ private:
   bool armed_ = false;
   std::uint64_t timer_generation_ = 0;
   std::set<std::string> in_flight_;
+  std::map<std::string, std::string> sent_for_; ///< key → resourceVersion
   std::map<std::string, k8s::api_write> queued_;
   std::deque<std::string> queue_order_;
   caf::actor recorder_;

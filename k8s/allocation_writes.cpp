@@ -58,7 +58,8 @@ api_write service_write(const service& s, std::string kind,
           s.metadata.name,
           std::move(subresource),
           std::move(content_type),
-          std::move(body)};
+          std::move(body),
+          s.metadata.resource_version};
 }
 
 void plan_service(const service_plan& sp, const service& s, write_batch& out) {

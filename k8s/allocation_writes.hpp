@@ -26,6 +26,9 @@ struct api_write {
   std::string subresource; ///< "status" or empty
   std::string content_type;
   std::string body;
+  /// The object's resourceVersion the write was planned from: until the
+  /// watch shows a newer one, the same write need not be sent again.
+  std::string planned_from;
 };
 
 /// An Event that belongs to a planned change of the Service.

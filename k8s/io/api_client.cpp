@@ -74,6 +74,7 @@ private:
   void deliver(response_result r) {
     if (done_)
       done_(std::move(r));
+    core_->request_done(); // the final result: the slot is free
   }
 
   std::shared_ptr<client_core> core_;
@@ -217,16 +218,16 @@ public:
   void request(std::string method, std::string target, std::string body,
                std::string content_type, request_options opts,
                response_callback done) override {
-    asio::post(
-      net::io::context_of(*io_),
-      [core = core_, method = std::move(method), target = std::move(target),
-       body = std::move(body), content_type = std::move(content_type), opts,
-       done = std::move(done)]() mutable {
-        std::make_shared<request_op>(
-          std::move(core), std::move(method), std::move(target),
-          std::move(body), std::move(content_type), opts, std::move(done))
-          ->attempt();
-      });
+    asio::post(net::io::context_of(*io_),
+               [core = core_, method = std::move(method),
+                target = std::move(target), body = std::move(body),
+                content_type = std::move(content_type), opts,
+                done = std::move(done)]() mutable {
+                 auto op = std::make_shared<request_op>(
+                   core, std::move(method), std::move(target), std::move(body),
+                   std::move(content_type), opts, std::move(done));
+                 core->when_free([op] { op->attempt(); });
+               });
   }
 
   std::shared_ptr<watch_handle> watch(std::string target,

@@ -108,4 +108,24 @@ void client_core::shutdown() {
   idle.clear();
 }
 
+void client_core::when_free(std::function<void()> start) {
+  if (active < max_active) {
+    ++active;
+    start();
+    return;
+  }
+  waiting.push_back(std::move(start));
+}
+
+void client_core::request_done() {
+  if (active > 0)
+    --active;
+  while (active < max_active && !waiting.empty()) {
+    auto start = std::move(waiting.front());
+    waiting.pop_front();
+    ++active;
+    start();
+  }
+}
+
 } // namespace porter::k8s::io

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,6 +54,12 @@ struct client_core {
   /// Closes the idle connections (the client is gone).
   void shutdown();
 
+  /// Runs `start` now if fewer than max_active requests are under way,
+  /// else when one ends: a burst of writes (10k Events) must not open 10k
+  /// TLS connections at once. Each started request calls request_done().
+  void when_free(std::function<void()> start);
+  void request_done();
+
   boost::asio::io_context& ioc;
   server_endpoint server;
   token_source token;
@@ -59,7 +67,11 @@ struct client_core {
   std::vector<std::shared_ptr<http_connection>> idle;
   bool closed = false;
 
-  static constexpr std::size_t max_idle = 4;
+  std::size_t active = 0;
+  std::deque<std::function<void()>> waiting;
+
+  static constexpr std::size_t max_active = 16;
+  static constexpr std::size_t max_idle = 16;
   static constexpr std::chrono::seconds max_idle_time{60};
 };
 

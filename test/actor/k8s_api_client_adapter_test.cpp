@@ -205,6 +205,24 @@ TEST(K8sApiClient, SequentialRequestsReuseOneConnection) {
   EXPECT_LE(api.connections(), 2);
 }
 
+TEST(K8sApiClient, ABurstOfRequestsOpensAtMostSixteenConnections) {
+  // 300 requests at once (a manager writing 10k Events) must not become
+  // 300 TLS connections: the rest wait for a free slot, all complete.
+  emulator api;
+  fixture f{api.config()};
+  std::atomic<int> ok{0};
+  std::promise<void> all;
+  auto all_done = all.get_future();
+  for (int i = 0; i < 300; ++i)
+    f.client->request("GET", configmaps, "", "", {}, [&](response_result r) {
+      if (r && r->status == 200 && ++ok == 300)
+        all.set_value();
+    });
+  ASSERT_EQ(all_done.wait_for(20s), std::future_status::ready);
+  EXPECT_EQ(ok.load(), 300);
+  EXPECT_LE(api.connections(), 16);
+}
+
 TEST(K8sApiClient, ConnectionClosedByARestartedServerIsNotReused) {
   std::optional<emulator> api{std::in_place, false};
   fixture f{api->config()};
