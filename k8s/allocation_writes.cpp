@@ -11,17 +11,6 @@ namespace porter::k8s {
 
 namespace {
 
-const char* to_text(condition_status s) {
-  switch (s) {
-    case condition_status::is_true:
-      return "True";
-    case condition_status::is_false:
-      return "False";
-    default:
-      return "Unknown";
-  }
-}
-
 std::vector<std::string> ips_of(const std::vector<load_balancer_ingress>& in) {
   std::vector<std::string> out;
   for (const auto& i : in)
@@ -114,8 +103,8 @@ eip_status desired_status(const pool_plan& pp, const eip& e,
   eip_status d = pp.status;
   d.conditions.clear();
   for (const auto& c : pp.conditions) {
-    eip_condition ec{c.type, to_text(c.status), c.reason, c.message,
-                     format_time(now)};
+    eip_condition ec{c.type, std::string{to_string(c.status)}, c.reason,
+                     c.message, format_time(now)};
     for (const auto& old : e.status.conditions)
       if (old.type == ec.type && old.status == ec.status)
         ec.last_transition_time = old.last_transition_time;

@@ -188,6 +188,8 @@ struct endpoints {
 
 /// ConditionStatus.
 enum class condition_status : std::uint8_t { unknown, is_true, is_false };
+/// "True", "False", "Unknown" (metav1.ConditionStatus).
+std::string_view to_string(condition_status v);
 
 /// NodeAddress: type "InternalIP", "ExternalIP", "Hostname", ...
 struct node_address {

@@ -119,18 +119,6 @@ void write_node_address(json_writer& w, const node_address& a) {
   w.end_object();
 }
 
-const char* to_json(condition_status s) {
-  switch (s) {
-    case condition_status::is_true:
-      return "True";
-    case condition_status::is_false:
-      return "False";
-    case condition_status::unknown:
-      break;
-  }
-  return "Unknown";
-}
-
 } // namespace
 
 std::string encode(const service& s) {
@@ -195,7 +183,7 @@ std::string encode(const node& n) {
   w.begin_array("conditions");
   w.begin_object();
   w.str("type", "Ready");
-  w.str("status", to_json(n.status.ready));
+  w.str("status", to_string(n.status.ready));
   w.end_object();
   w.end_array();
   w.end_object();

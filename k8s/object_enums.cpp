@@ -72,6 +72,18 @@ std::string_view to_string(protocol v) {
   return unknown_text;
 }
 
+std::string_view to_string(condition_status v) {
+  switch (v) {
+    case condition_status::is_true:
+      return "True";
+    case condition_status::is_false:
+      return "False";
+    case condition_status::unknown:
+      break;
+  }
+  return "Unknown";
+}
+
 std::string_view to_string(ip_mode v) {
   switch (v) {
     case ip_mode::unset:
