@@ -153,6 +153,10 @@ k patch eip tiny --type merge -p '{"spec":{"address":"10.60.0.0/30"}}' >/dev/nul
 three_of_three() { [ "$(tiny_assigned)" -eq 3 ]; }
 check "growing the pool allocates the third" eventually 20 three_of_three
 
+# A sanitizer build reports on stderr; any report fails the test.
+check "no sanitizer reports from the managers" \
+  bash -c "! grep -l -E 'AddressSanitizer|runtime error:' $work/m*.log"
+
 if [ "$fail" -ne 0 ]; then
   for f in "$work"/m*.log; do echo "--- $f"; tail -15 "$f"; done
 fi
