@@ -141,7 +141,8 @@ write_batch plan_writes(const allocation_plan& plan,
     out.writes.push_back(
       {"eip-status/" + e.metadata.name, resource_of<eip>(), "", e.metadata.name,
        "status", "application/merge-patch+json",
-       guarded(e.metadata, encode_eip_status_patch(d, e.status))});
+       guarded(e.metadata, encode_eip_status_patch(d, e.status)),
+       e.metadata.resource_version});
   }
   return out;
 }
