@@ -96,17 +96,31 @@ decoded<std::int64_t> json_at::as_int64() const {
     error(std::string{"expected an integer, found "} + type_name(*v_)));
 }
 
+namespace {
+
+/// An optional member read with `convert` (a json_at → decoded<T>):
+/// absent or null is std::nullopt, a conversion error is the error.
+template <class Convert>
+auto optional_member(const json_at& at, std::string_view key, Convert convert) {
+  using value = typename decltype(convert(at))::value_type;
+  using result = decoded<std::optional<value>>;
+  auto m = at.member(key);
+  if (!m)
+    return result{tl::make_unexpected(m.error())};
+  if (!*m)
+    return result{std::optional<value>{}};
+  auto v = convert(**m);
+  if (!v)
+    return result{tl::make_unexpected(v.error())};
+  return result{std::optional<value>{std::move(*v)}};
+}
+
+} // namespace
+
 decoded<std::optional<std::string>>
 json_at::optional_string(std::string_view key) const {
-  auto m = member(key);
-  if (!m)
-    return tl::make_unexpected(m.error());
-  if (!*m)
-    return std::optional<std::string>{};
-  auto s = (*m)->as_string();
-  if (!s)
-    return tl::make_unexpected(s.error());
-  return std::optional<std::string>{std::move(*s)};
+  return optional_member(*this, key,
+                         [](const json_at& m) { return m.as_string(); });
 }
 
 decoded<std::string> json_at::string(std::string_view key) const {
@@ -126,13 +140,8 @@ decoded<std::string> json_at::required_string(std::string_view key) const {
 
 decoded<std::optional<std::int64_t>>
 json_at::optional_int64(std::string_view key) const {
-  auto m = member(key);
-  if (!m)
-    return tl::make_unexpected(m.error());
-  if (!*m)
-    return std::optional<std::int64_t>{};
-  return (*m)->as_int64().map(
-    [](std::int64_t i) { return std::optional<std::int64_t>{i}; });
+  return optional_member(*this, key,
+                         [](const json_at& m) { return m.as_int64(); });
 }
 
 decoded<std::int64_t> json_at::int64(std::string_view key) const {
@@ -142,15 +151,12 @@ decoded<std::int64_t> json_at::int64(std::string_view key) const {
 
 decoded<std::optional<bool>>
 json_at::optional_bool(std::string_view key) const {
-  auto m = member(key);
-  if (!m)
-    return tl::make_unexpected(m.error());
-  if (!*m)
-    return std::optional<bool>{};
-  if (!(*m)->v_->IsBool())
-    return tl::make_unexpected((*m)->error(
-      std::string{"expected a boolean, found "} + type_name(*(*m)->v_)));
-  return std::optional<bool>{(*m)->v_->GetBool()};
+  return optional_member(*this, key, [](const json_at& m) -> decoded<bool> {
+    if (!m.value().IsBool())
+      return tl::make_unexpected(m.error(
+        std::string{"expected a boolean, found "} + type_name(m.value())));
+    return m.value().GetBool();
+  });
 }
 
 decoded<bool> json_at::boolean(std::string_view key) const {
