@@ -2,7 +2,6 @@
 
 #include <deque>
 #include <map>
-#include <set>
 
 #include <caf/all.hpp>
 
@@ -11,6 +10,7 @@
 #include "actors/leader_elector.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "actors/runtime.hpp"
 #include "k8s/allocation_writes.hpp"
 #include "k8s/io/api_client.hpp"
 #include "k8s/io/api_ops.hpp"
@@ -47,11 +47,11 @@ void apply(cache<T>& c, const watch_batch<T>& b) {
 }
 
 template <class T>
-std::vector<T> values(const cache<T>& c) {
-  std::vector<T> out;
+std::vector<const T*> values(const cache<T>& c) {
+  std::vector<const T*> out;
   out.reserve(c.size());
   for (const auto& [key, obj] : c)
-    out.push_back(*obj);
+    out.push_back(obj.get());
   return out;
 }
 
@@ -132,10 +132,10 @@ private:
     armed_ = false;
     if (!(synced_[0] && synced_[1] && synced_[2]))
       return; // never plan from a partial world
-    k8s::allocation_world world{values(eips_),
-                                values(services_),
-                                values(namespaces_),
-                                {args_.default_class}};
+    k8s::allocation_view world{values(eips_),
+                               values(services_),
+                               values(namespaces_),
+                               {args_.default_class}};
     const auto plan = k8s::plan_allocations(world);
     if (!leading_)
       return; // followers stay warm; only the leader writes
@@ -143,8 +143,25 @@ private:
       = k8s::plan_writes(plan, world, std::chrono::system_clock::now());
     for (auto& w : batch.writes)
       send(std::move(w));
-    for (auto& e : batch.events)
-      record(e);
+    record_failures(batch.events);
+    if (in_flight_.empty())
+      release_free_memory(); // nothing under way: the pass was the burst
+  }
+
+  // A failure is planned again on every pass while it lasts; it is
+  // reported once per Service version and message (a changed Service or a
+  // new reason is news, another pass is not).
+  void record_failures(const std::vector<k8s::event_write>& events) {
+    std::map<std::string, std::string> now;
+    for (const auto& e : events) {
+      auto key = e.object.namespace_ + "/" + e.object.name;
+      auto seen = e.object.resource_version + "\n" + e.event.message;
+      auto it = reported_failures_.find(key);
+      if (it == reported_failures_.end() || it->second != seen)
+        record(e);
+      now.emplace(std::move(key), std::move(seen));
+    }
+    reported_failures_ = std::move(now);
   }
 
   // At most `max_in_flight` writes at once (each is a connection of the
@@ -184,7 +201,7 @@ private:
   }
 
   void start(k8s::api_write w) {
-    in_flight_.insert(w.key);
+    in_flight_.emplace(w.key, std::move(w.events));
     sent_for_[w.key] = w.planned_from;
     auto me = caf::actor_cast<caf::actor>(self_);
     k8s::io::object_ref ref{w.resource, w.namespace_, w.name, w.subresource};
@@ -215,10 +232,17 @@ private:
   }
 
   void on_written(const manager_write_done& d) {
-    in_flight_.erase(d.key);
+    if (auto it = in_flight_.find(d.key); it != in_flight_.end()) {
+      if (d.ok)
+        for (const auto& e : it->second)
+          record(e);
+      in_flight_.erase(it);
+    }
     if (!d.ok)
       sent_for_.erase(d.key); // failed: the same write may be needed again
     start_queued();
+    if (in_flight_.empty())
+      release_free_memory(); // a burst of writes is over
     // A lost race (409, a failed `test`) is the optimistic concurrency
     // at work: the next plan sees the newer object.
     const bool lost_race
@@ -259,7 +283,9 @@ private:
   caf::error reason_;
   bool armed_ = false;
   std::uint64_t timer_generation_ = 0;
-  std::set<std::string> in_flight_;
+  /// key → the Events to record once that write succeeds
+  std::map<std::string, std::vector<k8s::event_write>> in_flight_;
+  std::map<std::string, std::string> reported_failures_; ///< key → rv, msg
   std::map<std::string, std::string> sent_for_; ///< key → resourceVersion
   std::map<std::string, k8s::api_write> queued_;
   std::deque<std::string> queue_order_;

@@ -2,9 +2,11 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <thread>
 
 #include <caf/all.hpp>
+#include <malloc.h>
 #include <pthread.h>
 
 #include "actors/logging.hpp"
@@ -54,6 +56,15 @@ int run_until_signal(caf::actor_system& sys, const caf::actor& root) {
     pthread_kill(waiter.native_handle(), SIGUSR1);
   waiter.join();
   return received;
+}
+
+void use_one_heap_arena() {
+  if (std::getenv("MALLOC_ARENA_MAX") == nullptr)
+    mallopt(M_ARENA_MAX, 1);
+}
+
+void release_free_memory() {
+  malloc_trim(0);
 }
 
 } // namespace porter

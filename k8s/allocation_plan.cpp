@@ -50,12 +50,13 @@ std::string family_name(net::family f) {
 
 // ---- pools ------------------------------------------------------------------
 
-pool_map make_pools(const std::vector<eip>& eips) {
+pool_map make_pools(const std::vector<const eip*>& eips) {
   auto facts = make_pool_facts(eips);
   pool_map pools;
-  for (const auto& e : eips) {
+  for (const eip* ep : eips) {
+    const eip& e = *ep;
     pool_state& p = pools[e.metadata.name];
-    p.obj = &e;
+    p.obj = ep;
     p.facts = std::move(facts[e.metadata.name]);
     p.view = make_pool_view(e);
     p.view.valid = p.facts.invalid.empty() && p.facts.overlaps.empty();
@@ -100,22 +101,23 @@ bool older(const service_state* a, const service_state* b) {
 }
 
 std::map<std::string, std::vector<claim>>
-used_claims(const std::vector<eip>& eips) {
+used_claims(const std::vector<const eip*>& eips) {
   std::map<std::string, std::vector<claim>> out;
-  for (const auto& e : eips)
-    for (const auto& [text, owners] : e.status.used)
+  for (const eip* e : eips)
+    for (const auto& [text, owners] : e->status.used)
       if (auto ip = net::parse_ip(text))
         for (auto& owner : net::split_owners(owners))
-          out[owner].push_back({*ip, e.metadata.name});
+          out[owner].push_back({*ip, e->metadata.name});
   return out;
 }
 
-std::vector<service_state> make_services(const allocation_world& w) {
+std::vector<service_state> make_services(const allocation_view& w) {
   auto used = used_claims(w.eips);
   std::vector<service_state> out;
-  for (const auto& s : w.services) {
+  for (const service* sp : w.services) {
+    const service& s = *sp;
     service_state st;
-    st.obj = &s;
+    st.obj = sp;
     st.key = object_key(s.metadata);
     for (const auto& ing : s.status.ingress)
       if (auto ip = net::parse_ip(ing.ip))
@@ -352,7 +354,19 @@ service_plan make_service_plan(const service_state& s) {
 
 } // namespace
 
-allocation_plan plan_allocations(const allocation_world& world) {
+allocation_view view_of(const allocation_world& w) {
+  allocation_view v;
+  v.flags = w.flags;
+  for (const auto& e : w.eips)
+    v.eips.push_back(&e);
+  for (const auto& s : w.services)
+    v.services.push_back(&s);
+  for (const auto& n : w.namespaces)
+    v.namespaces.push_back(&n);
+  return v;
+}
+
+allocation_plan plan_allocations(const allocation_view& world) {
   pool_map pools = make_pools(world.eips);
   std::vector<service_state> services = make_services(world);
   std::vector<service_state*> order;
@@ -363,8 +377,8 @@ allocation_plan plan_allocations(const allocation_world& world) {
   }
   std::sort(order.begin(), order.end(), older);
   std::map<std::string, const string_pairs*, std::less<>> ns_labels;
-  for (const auto& n : world.namespaces)
-    ns_labels.emplace(n.metadata.name, &n.metadata.labels);
+  for (const namespace_object* n : world.namespaces)
+    ns_labels.emplace(n->metadata.name, &n->metadata.labels);
   const string_pairs no_labels;
   restore_claims(order, pools, by_key);
   for (service_state* s : order) {

@@ -36,6 +36,18 @@ struct allocation_world {
   allocation_flags flags;
 };
 
+/// The same, over objects owned elsewhere (the manager's watch caches): a
+/// plan over 10k Services must not copy them.
+struct allocation_view {
+  std::vector<const eip*> eips;
+  std::vector<const service*> services;
+  std::vector<const namespace_object*> namespaces;
+  allocation_flags flags;
+};
+
+/// A view of `w`, valid while `w` is.
+allocation_view view_of(const allocation_world& w);
+
 /// One Eip status condition (issue #7 item 3): type "Ready", "Overlap" or
 /// "Invalid"; `reason` is CamelCase, `message` one line.
 struct pool_condition {
@@ -133,7 +145,7 @@ struct pool_facts {
 /// Parses every Eip's spec.address (falling back to status.firstIP-lastIP)
 /// and finds the overlaps (openelb.md §2.8); by name, `ledger` unset.
 std::map<std::string, pool_facts, std::less<>>
-make_pool_facts(const std::vector<eip>& eips);
+make_pool_facts(const std::vector<const eip*>& eips);
 
 /// The desired status and conditions of `e` (openelb.md §2.2, §2.9; issue
 /// #7 item 3).
@@ -165,7 +177,10 @@ service_events(const std::vector<net::ip_address>& held, const service_plan& p,
 ///    status.used); Services that never were porter's are not in the plan.
 /// A Service whose annotations do not parse keeps what it holds and gets
 /// AllocationFailed. Namespace binding is not re-checked for held IPs.
-allocation_plan plan_allocations(const allocation_world& world);
+allocation_plan plan_allocations(const allocation_view& world);
+inline allocation_plan plan_allocations(const allocation_world& world) {
+  return plan_allocations(view_of(world));
+}
 
 /// The plan of the Service `namespace_/name`, or nullptr.
 const service_plan* find_service(const allocation_plan& p,

@@ -59,10 +59,11 @@ std::optional<net::ip_range> status_range(const eip_status& st) {
 } // namespace
 
 std::map<std::string, pool_facts, std::less<>>
-make_pool_facts(const std::vector<eip>& eips) {
+make_pool_facts(const std::vector<const eip*>& eips) {
   std::map<std::string, pool_facts, std::less<>> out;
   std::vector<net::named_range> parsed;
-  for (const auto& e : eips) {
+  for (const eip* ep : eips) {
+    const eip& e = *ep;
     pool_facts& f = out[e.metadata.name];
     if (auto r = net::parse_eip_address(e.spec.address)) {
       f.range = *r;

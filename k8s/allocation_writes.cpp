@@ -48,31 +48,34 @@ api_write service_write(const service& s, std::string kind,
           std::move(subresource),
           std::move(content_type),
           std::move(body),
-          s.metadata.resource_version};
+          s.metadata.resource_version,
+          {}};
 }
 
 void plan_service(const service_plan& sp, const service& s, write_batch& out) {
   const auto wanted = ips_of(sp.ips);
+  const object_reference ref{"Service",
+                             s.metadata.namespace_,
+                             s.metadata.name,
+                             s.metadata.uid,
+                             "v1",
+                             s.metadata.resource_version,
+                             ""};
   // status.loadBalancer.ingress is atomic: the patch carries the whole
   // list (k8s-api.md §2.3), ipMode VIP as kube-proxy expects of a VIP.
   if (wanted != ips_of(s.status.ingress)) {
     std::vector<load_balancer_ingress> ingress;
     for (const auto& ip : wanted)
       ingress.push_back({ip, "", {}, ip_mode::vip});
-    out.writes.push_back(service_write(s, "service-status", "status",
-                                       "application/merge-patch+json",
-                                       encode_service_status_patch(ingress)));
+    auto w = service_write(s, "service-status", "status",
+                           "application/merge-patch+json",
+                           encode_service_status_patch(ingress));
     for (const auto& e : sp.events)
-      out.events.push_back(
-        {{"Service", s.metadata.namespace_, s.metadata.name, s.metadata.uid,
-          "v1", s.metadata.resource_version, ""},
-         e});
+      w.events.push_back({ref, e});
+    out.writes.push_back(std::move(w));
   } else if (sp.failure) {
     for (const auto& e : sp.events)
-      out.events.push_back(
-        {{"Service", s.metadata.namespace_, s.metadata.name, s.metadata.uid,
-          "v1", s.metadata.resource_version, ""},
-         e});
+      out.events.push_back({ref, e});
   }
   // The pool label records where the IP came from (openelb.md §2.3).
   const std::string pool = sp.ips.empty() ? "" : sp.ips.front().pool;
@@ -116,20 +119,20 @@ eip_status desired_status(const pool_plan& pp, const eip& e,
 } // namespace
 
 write_batch plan_writes(const allocation_plan& plan,
-                        const allocation_world& world,
+                        const allocation_view& world,
                         std::chrono::system_clock::time_point now) {
   write_batch out;
   std::map<std::string, const service*> services;
-  for (const auto& s : world.services)
-    services.emplace(object_key(s.metadata), &s);
+  for (const service* s : world.services)
+    services.emplace(object_key(s->metadata), s);
   for (const auto& sp : plan.services) {
     auto it = services.find(sp.namespace_ + "/" + sp.name);
     if (it != services.end())
       plan_service(sp, *it->second, out);
   }
   std::map<std::string, const eip*> eips;
-  for (const auto& e : world.eips)
-    eips.emplace(e.metadata.name, &e);
+  for (const eip* e : world.eips)
+    eips.emplace(e->metadata.name, e);
   for (const auto& pp : plan.pools) {
     auto it = eips.find(pp.name);
     if (it == eips.end() || it->second->metadata.deleting)
@@ -139,10 +142,15 @@ write_batch plan_writes(const allocation_plan& plan,
     if (d == e.status)
       continue;
     out.writes.push_back(
-      {"eip-status/" + e.metadata.name, resource_of<eip>(), "", e.metadata.name,
-       "status", "application/merge-patch+json",
+      {"eip-status/" + e.metadata.name,
+       resource_of<eip>(),
+       "",
+       e.metadata.name,
+       "status",
+       "application/merge-patch+json",
        guarded(e.metadata, encode_eip_status_patch(d, e.status)),
-       e.metadata.resource_version});
+       e.metadata.resource_version,
+       {}});
   }
   return out;
 }

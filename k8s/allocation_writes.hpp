@@ -17,6 +17,12 @@
 
 namespace porter::k8s {
 
+/// An Event that belongs to a planned change of the Service.
+struct event_write {
+  object_reference object;
+  planned_event event;
+};
+
 struct api_write {
   /// What the write converges; the shell keeps one in flight per key.
   std::string key;
@@ -29,22 +35,28 @@ struct api_write {
   /// The object's resourceVersion the write was planned from: until the
   /// watch shows a newer one, the same write need not be sent again.
   std::string planned_from;
-};
-
-/// An Event that belongs to a planned change of the Service.
-struct event_write {
-  object_reference object;
-  planned_event event;
+  /// Events that report this change (IPAllocated, IPReleased, ...): recorded
+  /// once the write succeeded, so a change re-planned while it waits for its
+  /// turn is reported once and a failed one not at all.
+  std::vector<event_write> events;
 };
 
 struct write_batch {
   std::vector<api_write> writes;
+  /// AllocationFailed for Services whose status does not change; planned
+  /// again on every pass while the failure lasts (the shell records each
+  /// distinct one once per observed version).
   std::vector<event_write> events;
 };
 
 /// `now` stamps conditions whose status changed (lastTransitionTime).
 write_batch plan_writes(const allocation_plan& plan,
-                        const allocation_world& world,
+                        const allocation_view& world,
                         std::chrono::system_clock::time_point now);
+inline write_batch plan_writes(const allocation_plan& plan,
+                               const allocation_world& world,
+                               std::chrono::system_clock::time_point now) {
+  return plan_writes(plan, view_of(world), now);
+}
 
 } // namespace porter::k8s

@@ -115,41 +115,68 @@ def main():
                                "nodeName": f"node-{i % (COUNT // 10)}"}],
                 "ports": [{"port": 8080, "protocol": "TCP"}]})
         start = time.time()
+        # PORTER_BENCH_WRAP="heaptrack -o F" profiles the manager (the RSS
+        # figure is then the wrapper's).
+        wrap = os.environ.get("PORTER_BENCH_WRAP", "").split()
         mgr = subprocess.Popen(
-            [PORTER, "--log-level", "warn", "manager", "--kubeconfig", kc,
+            wrap + [PORTER, "--log-level", "warn", "manager", "--kubeconfig", kc,
              "--namespace", "porter-system", "--identity", "bench",
              "--lease-duration", "4", "--renew-deadline", "3",
              "--retry-period", "1"],
-            stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "manager.log"), "w"))
+            stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "manager.log"), "w"),
+            start_new_session=True)  # a wrapper's child gets the signal too
         procs.append(mgr)
         done = 0
+        # "Allocated and written": every Service has its IP in its status,
+        # the pool label and porter's finalizer, and the pool's status counts
+        # them all.
+        def written(s):
+            meta = s["metadata"]
+            return (s.get("status", {}).get("loadBalancer", {}).get("ingress")
+                    and "finalizer.lb.kubesphere.io/v1alpha1" in meta.get("finalizers", [])
+                    and "eip.openelb.kubesphere.io/v1alpha2" in meta.get("labels", {}))
         while time.time() - start < 600:
             items = api.call("GET", "/api/v1/namespaces/bench/services")["items"]
-            done = sum(1 for s in items
-                       if s.get("status", {}).get("loadBalancer", {}).get("ingress"))
+            done = sum(1 for s in items if written(s))
             if done == COUNT:
-                break
+                pool = api.call("GET", "/apis/network.kubesphere.io/v1alpha2/eips/bench-pool")
+                if pool.get("status", {}).get("usage") == COUNT:
+                    break
             time.sleep(0.5)
         elapsed = time.time() - start
         if done != COUNT:
             sys.exit(f"manager_bench: only {done} of {COUNT} allocated")
-        rss_kb = 0
+        time.sleep(1)  # the last answers arrive; the manager settles
+        if os.environ.get("PORTER_BENCH_HOLD"):  # to look at it: smaps, gdb
+            print(f"manager pid {mgr.pid}; hold for "
+                  f"{os.environ['PORTER_BENCH_HOLD']} s", file=sys.stderr)
+            time.sleep(float(os.environ["PORTER_BENCH_HOLD"]))
+        rss_kb = hwm_kb = 0
         for line in open(f"/proc/{mgr.pid}/status"):
             if line.startswith("VmRSS:"):
                 rss_kb = int(line.split()[1])
+            if line.startswith("VmHWM:"):
+                hwm_kb = int(line.split()[1])
         print(f"bench manager.alloc{COUNT // 1000}k {elapsed:.2f} s")
         print(f"bench manager.rss{COUNT // 1000}k {rss_kb / 1024:.1f} MB")
+        print(f"bench manager.peak_rss{COUNT // 1000}k {hwm_kb / 1024:.1f} MB")
         print("note: the manager of issue #7 watches Services, Eips and "
               "Namespaces; EndpointSlices and Nodes are cached from #8 on",
               file=sys.stderr)
     finally:
         for p in procs:
-            p.send_signal(signal.SIGTERM)
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except (ProcessLookupError, PermissionError):
+                p.send_signal(signal.SIGTERM)
         for p in procs:
             try:
                 p.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                p.kill()
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    p.kill()
         shutil.rmtree(work, ignore_errors=True)
 
 
