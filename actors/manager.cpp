@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <map>
+#include <set>
 
 #include <caf/all.hpp>
 
@@ -75,6 +76,10 @@ public:
     watch(type_tag<k8s::service>{});
     watch(type_tag<k8s::eip>{});
     watch(type_tag<k8s::namespace_object>{});
+    // The next hops of an EIP (issue #8) come from these; allocation does
+    // not read them.
+    watch(type_tag<k8s::endpoint_slice>{});
+    watch(type_tag<k8s::node>{});
     event_recorder_args rec;
     rec.client = args_.client;
     recorder_ = spawn_event_recorder(self_->system(), rec);
@@ -90,6 +95,10 @@ public:
       [this](const watch_batch<k8s::namespace_object>& b) {
         on(namespaces_, b, 2);
       },
+      [this](const watch_batch<k8s::endpoint_slice>& b) {
+        apply(endpoint_slices_, b);
+      },
+      [this](const watch_batch<k8s::node>& b) { apply(nodes_, b); },
       [this](atoms::role_atom, bool leading, const std::string&) {
         if (leading != leading_)
           log::info(leading ? "manager_leading" : "manager_following", {});
@@ -139,13 +148,40 @@ private:
     const auto plan = k8s::plan_allocations(world);
     if (!leading_)
       return; // followers stay warm; only the leader writes
-    auto batch
-      = k8s::plan_writes(plan, world, std::chrono::system_clock::now());
-    for (auto& w : batch.writes)
-      send(std::move(w));
-    record_failures(batch.events);
+    // Each pass queues afresh what cannot be sent yet, up to max_queued;
+    // the rest waits for a later pass (every answer schedules one), so a
+    // burst of 10k Services holds a few hundred writes, not 30k.
+    queued_.clear();
+    queue_order_.clear();
+    std::set<std::string> planned;
+    std::vector<k8s::event_write> failures;
+    bool complete = true;
+    k8s::plan_writes(
+      plan, world, std::chrono::system_clock::now(),
+      {[&](k8s::api_write&& w) {
+         if (queued_.size() >= max_queued) {
+           complete = false;
+           return false;
+         }
+         planned.insert(w.key);
+         send(std::move(w));
+         return true;
+       },
+       [&](k8s::event_write&& e) { failures.push_back(std::move(e)); }});
+    if (complete)
+      forget_converged(planned);
+    record_failures(failures);
     if (in_flight_.empty())
       release_free_memory(); // nothing under way: the pass was the burst
+  }
+
+  // A key a whole pass no longer writes has converged: what was sent for it
+  // is history.
+  void forget_converged(const std::set<std::string>& planned) {
+    for (auto it = sent_for_.begin(); it != sent_for_.end();)
+      it = planned.count(it->first) != 0 || in_flight_.count(it->first) != 0
+             ? std::next(it)
+             : sent_for_.erase(it);
   }
 
   // A failure is planned again on every pass while it lasts; it is
@@ -168,6 +204,7 @@ private:
   // client's pool); the rest wait in order, one per key, and a newer plan
   // replaces a queued write of the same key.
   static constexpr std::size_t max_in_flight = 16;
+  static constexpr std::size_t max_queued = 256;
 
   void send(k8s::api_write w) {
     if (in_flight_.count(w.key) != 0)
@@ -277,6 +314,8 @@ private:
   cache<k8s::service> services_;
   cache<k8s::eip> eips_;
   cache<k8s::namespace_object> namespaces_;
+  cache<k8s::endpoint_slice> endpoint_slices_;
+  cache<k8s::node> nodes_;
   bool synced_[3] = {false, false, false};
   bool leading_ = false;
   bool quitting_ = false;

@@ -52,7 +52,23 @@ api_write service_write(const service& s, std::string kind,
           {}};
 }
 
-void plan_service(const service_plan& sp, const service& s, write_batch& out) {
+/// Delivers to a write_sink until it asks to stop receiving writes.
+class emitter {
+public:
+  explicit emitter(const write_sink& sink) : sink_(sink) {}
+  bool open() const { return open_; }
+  void write(api_write&& w) {
+    if (open_)
+      open_ = sink_.write(std::move(w));
+  }
+  void failure(event_write&& e) { sink_.failure(std::move(e)); }
+
+private:
+  const write_sink& sink_;
+  bool open_ = true;
+};
+
+void plan_service(const service_plan& sp, const service& s, emitter& out) {
   const auto wanted = ips_of(sp.ips);
   const object_reference ref{"Service",
                              s.metadata.namespace_,
@@ -72,17 +88,19 @@ void plan_service(const service_plan& sp, const service& s, write_batch& out) {
                            encode_service_status_patch(ingress));
     for (const auto& e : sp.events)
       w.events.push_back({ref, e});
-    out.writes.push_back(std::move(w));
+    out.write(std::move(w));
   } else if (sp.failure) {
     for (const auto& e : sp.events)
-      out.events.push_back({ref, e});
+      out.failure({ref, e});
   }
+  if (!out.open())
+    return;
   // The pool label records where the IP came from (openelb.md §2.3).
   const std::string pool = sp.ips.empty() ? "" : sp.ips.front().pool;
   const std::string* label = find_value(s.metadata.labels, eip_pool_annotation);
   if ((label ? *label : "") != pool) {
     const std::string value = pool.empty() ? "null" : json_quote(pool);
-    out.writes.push_back(
+    out.write(
       service_write(s, "service-label", "", "application/merge-patch+json",
                     R"({"metadata":{"labels":{)"
                       + json_quote(eip_pool_annotation) + ":" + value + "}}}"));
@@ -90,12 +108,12 @@ void plan_service(const service_plan& sp, const service& s, write_batch& out) {
   // The finalizer holds deletion until the IP is back in the pool.
   if (sp.managed && !s.metadata.deleting) {
     if (auto p = add_finalizer_patch(s.metadata, lb_finalizer))
-      out.writes.push_back(service_write(s, "service-finalizer", "",
-                                         "application/json-patch+json", *p));
+      out.write(service_write(s, "service-finalizer", "",
+                              "application/json-patch+json", *p));
   } else if (wanted.empty() && ips_of(s.status.ingress).empty()) {
     if (auto p = remove_finalizer_patch(s.metadata, lb_finalizer))
-      out.writes.push_back(service_write(s, "service-finalizer", "",
-                                         "application/json-patch+json", *p));
+      out.write(service_write(s, "service-finalizer", "",
+                              "application/json-patch+json", *p));
   }
 }
 
@@ -118,18 +136,12 @@ eip_status desired_status(const pool_plan& pp, const eip& e,
 
 } // namespace
 
-write_batch plan_writes(const allocation_plan& plan,
-                        const allocation_view& world,
-                        std::chrono::system_clock::time_point now) {
-  write_batch out;
-  std::map<std::string, const service*> services;
-  for (const service* s : world.services)
-    services.emplace(object_key(s->metadata), s);
-  for (const auto& sp : plan.services) {
-    auto it = services.find(sp.namespace_ + "/" + sp.name);
-    if (it != services.end())
-      plan_service(sp, *it->second, out);
-  }
+void plan_writes(const allocation_plan& plan, const allocation_view& world,
+                 std::chrono::system_clock::time_point now,
+                 const write_sink& sink) {
+  emitter out{sink};
+  // Pools first: the ledger is written before the Services it records,
+  // and a pass cut short still reports the pools.
   std::map<std::string, const eip*> eips;
   for (const eip* e : world.eips)
     eips.emplace(e->metadata.name, e);
@@ -141,17 +153,36 @@ write_batch plan_writes(const allocation_plan& plan,
     const eip_status d = desired_status(pp, e, now);
     if (d == e.status)
       continue;
-    out.writes.push_back(
-      {"eip-status/" + e.metadata.name,
-       resource_of<eip>(),
-       "",
-       e.metadata.name,
-       "status",
-       "application/merge-patch+json",
-       guarded(e.metadata, encode_eip_status_patch(d, e.status)),
-       e.metadata.resource_version,
-       {}});
+    out.write({"eip-status/" + e.metadata.name,
+               resource_of<eip>(),
+               "",
+               e.metadata.name,
+               "status",
+               "application/merge-patch+json",
+               guarded(e.metadata, encode_eip_status_patch(d, e.status)),
+               e.metadata.resource_version,
+               {}});
   }
+  std::map<std::string, const service*> services;
+  for (const service* s : world.services)
+    services.emplace(object_key(s->metadata), s);
+  for (const auto& sp : plan.services) {
+    auto it = services.find(sp.namespace_ + "/" + sp.name);
+    if (it != services.end())
+      plan_service(sp, *it->second, out);
+  }
+}
+
+write_batch plan_writes(const allocation_plan& plan,
+                        const allocation_view& world,
+                        std::chrono::system_clock::time_point now) {
+  write_batch out;
+  plan_writes(plan, world, now,
+              {[&](api_write&& w) {
+                 out.writes.push_back(std::move(w));
+                 return true;
+               },
+               [&](event_write&& e) { out.events.push_back(std::move(e)); }});
   return out;
 }
 

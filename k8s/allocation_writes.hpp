@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -49,7 +50,21 @@ struct write_batch {
   std::vector<event_write> events;
 };
 
+/// Where a pass delivers its writes, in order (pools, then Services by
+/// namespace/name): `write` returns false to receive no more writes (the
+/// shell takes what it can send now and plans again later); `failure`
+/// still gets every AllocationFailed of the pass.
+struct write_sink {
+  std::function<bool(api_write&&)> write;
+  std::function<void(event_write&&)> failure;
+};
+
 /// `now` stamps conditions whose status changed (lastTransitionTime).
+void plan_writes(const allocation_plan& plan, const allocation_view& world,
+                 std::chrono::system_clock::time_point now,
+                 const write_sink& sink);
+
+/// Every write and failure Event of the pass.
 write_batch plan_writes(const allocation_plan& plan,
                         const allocation_view& world,
                         std::chrono::system_clock::time_point now);

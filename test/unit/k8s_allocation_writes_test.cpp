@@ -88,23 +88,24 @@ TEST(AllocationWrites, NewServiceGetsStatusLabelFinalizerAndAnEvent) {
   auto w = world_of({lb_service("web")});
   auto plan = plan_allocations(w);
   auto b = plan_writes(plan, w, now);
-  EXPECT_EQ(keys(b), (std::vector<std::string>{"service-status/default/web",
-                                               "service-label/default/web",
-                                               "service-finalizer/default/web",
-                                               "eip-status/pool-a"}));
-  EXPECT_EQ(b.writes[0].subresource, "status");
-  EXPECT_EQ(
-    b.writes[0].body,
-    R"({"status":{"loadBalancer":{"ingress":[{"ip":"10.0.0.0","ipMode":"VIP"}]}}})");
+  // The pool's ledger first, then the Service.
+  EXPECT_EQ(keys(b),
+            (std::vector<std::string>{
+              "eip-status/pool-a", "service-status/default/web",
+              "service-label/default/web", "service-finalizer/default/web"}));
+  EXPECT_EQ(b.writes[1].subresource, "status");
   EXPECT_EQ(
     b.writes[1].body,
+    R"({"status":{"loadBalancer":{"ingress":[{"ip":"10.0.0.0","ipMode":"VIP"}]}}})");
+  EXPECT_EQ(
+    b.writes[2].body,
     R"({"metadata":{"labels":{"eip.openelb.kubesphere.io/v1alpha2":"pool-a"}}})");
-  EXPECT_EQ(b.writes[2].content_type, "application/json-patch+json");
+  EXPECT_EQ(b.writes[3].content_type, "application/json-patch+json");
   // The Event rides on the status write: reported once it is written.
   EXPECT_TRUE(b.events.empty());
-  ASSERT_EQ(b.writes[0].events.size(), 1u);
-  EXPECT_EQ(b.writes[0].events[0].event.reason, "IPAllocated");
-  EXPECT_EQ(b.writes[0].events[0].object.name, "web");
+  ASSERT_EQ(b.writes[1].events.size(), 1u);
+  EXPECT_EQ(b.writes[1].events[0].event.reason, "IPAllocated");
+  EXPECT_EQ(b.writes[1].events[0].object.name, "web");
 }
 
 TEST(AllocationWrites, ConvergedWorldWritesNothing) {
@@ -124,11 +125,12 @@ TEST(AllocationWrites, ServiceThatStopsQualifyingIsReleasedThenLetGo) {
   converge(w, plan_allocations(w));
   w.services[0].spec.type = service_type::cluster_ip; // type change
   auto b = plan_writes(plan_allocations(w), w, now);
-  ASSERT_FALSE(b.writes.empty());
-  EXPECT_EQ(b.writes[0].key, "service-status/default/web");
-  EXPECT_EQ(b.writes[0].body, R"({"status":{"loadBalancer":{"ingress":[]}}})");
+  ASSERT_EQ(b.writes.size(), 3u);
+  EXPECT_EQ(b.writes[0].key, "eip-status/pool-a"); // the ledger frees it
+  EXPECT_EQ(b.writes[1].key, "service-status/default/web");
+  EXPECT_EQ(b.writes[1].body, R"({"status":{"loadBalancer":{"ingress":[]}}})");
   EXPECT_EQ(
-    b.writes[1].body,
+    b.writes[2].body,
     R"({"metadata":{"labels":{"eip.openelb.kubesphere.io/v1alpha2":null}}})");
   // The finalizer goes only once the status shows the IP released.
   w.services[0].status.ingress.clear();
@@ -162,11 +164,31 @@ TEST(AllocationWrites, EipLedgerPatchIsGuardedByResourceVersion) {
   auto w = world_of({lb_service("web")});
   w.eips[0].metadata.resource_version = "41";
   auto b = plan_writes(plan_allocations(w), w, now);
-  ASSERT_EQ(b.writes.back().key, "eip-status/pool-a");
-  EXPECT_EQ(b.writes.back().body.rfind(
+  ASSERT_EQ(b.writes.front().key, "eip-status/pool-a");
+  EXPECT_EQ(b.writes.front().body.rfind(
               R"({"metadata":{"resourceVersion":"41"},"status":{)", 0),
             0u)
-    << b.writes.back().body;
+    << b.writes.front().body;
+}
+
+TEST(AllocationWrites, SinkThatStopsGetsNoMoreWritesButEveryFailure) {
+  // The shell takes as many writes as it can send; the failures of the
+  // whole pass still arrive (issue #7 item 6: AllocationFailed).
+  auto w = world_of({lb_service("a"), lb_service("b"), lb_service("c")});
+  w.services[2].metadata.annotations.emplace_back(
+    "eip.openelb.kubesphere.io/v1alpha2", "no-such-pool");
+  auto plan = plan_allocations(w);
+  std::vector<std::string> taken;
+  std::vector<std::string> failures;
+  plan_writes(plan, view_of(w), now,
+              {[&](api_write&& x) {
+                 taken.push_back(x.key);
+                 return taken.size() < 2;
+               },
+               [&](event_write&& e) { failures.push_back(e.object.name); }});
+  EXPECT_EQ(taken, (std::vector<std::string>{"eip-status/pool-a",
+                                             "service-status/default/a"}));
+  EXPECT_EQ(failures, (std::vector<std::string>{"c"}));
 }
 
 } // namespace
