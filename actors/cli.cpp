@@ -134,6 +134,11 @@ int run_cli(int argc, char** argv) {
     ->capture_default_str();
   manager->add_flag("--default-class", manager_cmd.default_class,
                     "also serve LoadBalancer Services without a class");
+  manager
+    ->add_option("--admin-listen", manager_cmd.admin_listen,
+                 "HOST:PORT of /healthz and /readyz (port 0: any free "
+                 "port; empty: off)")
+    ->capture_default_str();
   manager->add_option("--lease-duration", manager_cmd.lease_duration, "seconds")
     ->capture_default_str();
   manager->add_option("--renew-deadline", manager_cmd.renew_deadline, "seconds")

@@ -15,6 +15,7 @@
 #include "k8s/allocation_writes.hpp"
 #include "k8s/io/api_client.hpp"
 #include "k8s/io/api_ops.hpp"
+#include "net/io/readiness.hpp"
 
 namespace porter {
 
@@ -65,6 +66,8 @@ public:
   caf::behavior make_behavior(manager_args args) {
     args_ = std::move(args);
     auto me = caf::actor_cast<caf::actor>(self_);
+    for (int i = 0; i < static_cast<int>(watched::count); ++i)
+      report(static_cast<watched>(i), false, "not synced");
     auto watch = [&](auto tag) {
       using T = typename decltype(tag)::type;
       auto w = watch_of<T>(args_.client);
@@ -76,8 +79,6 @@ public:
     watch(type_tag<k8s::service>{});
     watch(type_tag<k8s::eip>{});
     watch(type_tag<k8s::namespace_object>{});
-    // The next hops of an EIP (issue #8) come from these; allocation does
-    // not read them.
     watch(type_tag<k8s::endpoint_slice>{});
     watch(type_tag<k8s::node>{});
     event_recorder_args rec;
@@ -90,15 +91,19 @@ public:
     children_.push_back(elector_);
     self_->set_exit_handler([this](caf::exit_msg& msg) { on_exit(msg); });
     return {
-      [this](const watch_batch<k8s::service>& b) { on(services_, b, 0); },
-      [this](const watch_batch<k8s::eip>& b) { on(eips_, b, 1); },
+      [this](const watch_batch<k8s::service>& b) {
+        on(services_, b, watched::services);
+      },
+      [this](const watch_batch<k8s::eip>& b) { on(eips_, b, watched::eips); },
       [this](const watch_batch<k8s::namespace_object>& b) {
-        on(namespaces_, b, 2);
+        on(namespaces_, b, watched::namespaces);
       },
       [this](const watch_batch<k8s::endpoint_slice>& b) {
-        apply(endpoint_slices_, b);
+        on(endpoint_slices_, b, watched::endpoint_slices);
       },
-      [this](const watch_batch<k8s::node>& b) { apply(nodes_, b); },
+      [this](const watch_batch<k8s::node>& b) {
+        on(nodes_, b, watched::nodes);
+      },
       [this](atoms::role_atom, bool leading, const std::string&) {
         if (leading != leading_)
           log::info(leading ? "manager_leading" : "manager_following", {});
@@ -119,12 +124,41 @@ private:
     using type = T;
   };
 
+  enum class watched : std::uint8_t {
+    services,
+    eips,
+    namespaces,
+    endpoint_slices,
+    nodes,
+    count
+  };
+  static constexpr const char* check_names[]
+    = {"watch services", "watch eips", "watch namespaces",
+       "watch endpointslices", "watch nodes"};
+
+  void report(watched w, bool ok, std::string detail) {
+    if (args_.readiness)
+      args_.readiness->set(check_names[static_cast<int>(w)], ok,
+                           std::move(detail));
+  }
+
   template <class T>
-  void on(cache<T>& c, const watch_batch<T>& b, int index) {
+  void on(cache<T>& c, const watch_batch<T>& b, watched w) {
     apply(c, b);
-    if (b.synced)
-      synced_[index] = true;
-    schedule();
+    if (b.synced && !synced_[static_cast<int>(w)]) {
+      synced_[static_cast<int>(w)] = true;
+      report(w, true, std::to_string(c.size()) + " cached");
+    }
+    // The next hops of an EIP (issue #8) come from EndpointSlices and
+    // Nodes; allocation does not read them.
+    if (w != watched::endpoint_slices && w != watched::nodes)
+      schedule();
+  }
+
+  bool allocation_inputs_synced() const {
+    return synced_[static_cast<int>(watched::services)]
+           && synced_[static_cast<int>(watched::eips)]
+           && synced_[static_cast<int>(watched::namespaces)];
   }
 
   // Bursts of deltas (a relist, kubectl apply -f of many objects) become
@@ -139,7 +173,7 @@ private:
 
   void reconcile() {
     armed_ = false;
-    if (!(synced_[0] && synced_[1] && synced_[2]))
+    if (!allocation_inputs_synced())
       return; // never plan from a partial world
     k8s::allocation_view world{values(eips_),
                                values(services_),
@@ -316,7 +350,7 @@ private:
   cache<k8s::namespace_object> namespaces_;
   cache<k8s::endpoint_slice> endpoint_slices_;
   cache<k8s::node> nodes_;
-  bool synced_[3] = {false, false, false};
+  bool synced_[static_cast<int>(watched::count)] = {};
   bool leading_ = false;
   bool quitting_ = false;
   caf::error reason_;

@@ -15,6 +15,9 @@
 namespace porter::k8s::io {
 class api_client;
 }
+namespace porter::net::io {
+class readiness;
+}
 
 namespace porter {
 
@@ -26,6 +29,8 @@ struct manager_args {
   /// Changes within this window are planned together.
   std::chrono::milliseconds coalesce{50};
   std::string reporting_instance; ///< Events' reportingInstance (pod)
+  /// /readyz checks the manager keeps (one per watch); may be null.
+  std::shared_ptr<net::io::readiness> readiness;
 };
 
 caf::actor spawn_manager(caf::actor_system& sys, manager_args args);

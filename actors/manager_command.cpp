@@ -9,6 +9,8 @@
 #include "actors/runtime.hpp"
 #include "k8s/io/api_client.hpp"
 #include "k8s/io/load_config.hpp"
+#include "net/io/http_endpoint.hpp"
+#include "net/io/readiness.hpp"
 #include "net/io/tcp.hpp"
 
 namespace porter {
@@ -20,6 +22,18 @@ std::chrono::milliseconds seconds(double s) {
 }
 
 } // namespace
+
+tl::expected<std::unique_ptr<net::io::http_endpoint>, std::string>
+serve_health(net::io::io_thread& io, const std::string& listen,
+             std::shared_ptr<const net::io::readiness> checks) {
+  return net::io::http_endpoint::listen(
+    io, listen,
+    [checks = std::move(checks)](net::io::http_request req,
+                                 net::io::http_responder respond) {
+      auto a = net::answer_health(req.target, checks->snapshot());
+      respond({a.status, "text/plain; charset=utf-8", std::move(a.body)});
+    });
+}
 
 int run_manager(const manager_command& cmd) {
   k8s::io::load_options lo;
@@ -53,6 +67,18 @@ int run_manager(const manager_command& cmd) {
   args.client = *client;
   args.default_class = cmd.default_class;
   args.reporting_instance = cmd.identity;
+  args.readiness = std::make_shared<net::io::readiness>();
+  std::unique_ptr<net::io::http_endpoint> admin;
+  if (!cmd.admin_listen.empty()) {
+    auto ep = serve_health(*io, cmd.admin_listen, args.readiness);
+    if (!ep) {
+      std::cerr << "porter manager: --admin-listen " << ep.error() << "\n";
+      return 1;
+    }
+    admin = std::move(*ep);
+    log::info("admin_listening", {{"address", cmd.admin_listen},
+                                  {"port", std::to_string(admin->port())}});
+  }
   log::info("manager_starting",
             {{"identity", cmd.identity},
              {"api", cfg->source},

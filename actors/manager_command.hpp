@@ -2,7 +2,16 @@
 // the manager actor, until SIGTERM/SIGINT (then the Lease is released).
 #pragma once
 
+#include <memory>
 #include <string>
+
+#include <tl/expected.hpp>
+
+namespace porter::net::io {
+class http_endpoint;
+class io_thread;
+class readiness;
+} // namespace porter::net::io
 
 namespace porter {
 
@@ -12,8 +21,16 @@ struct manager_command {
   std::string identity;   ///< unique per replica (the pod name)
   std::string lease_name = "porter-manager";
   bool default_class = false;
+  /// /healthz, /readyz (and, with issue #11, /metrics, /debug/); empty: off.
+  std::string admin_listen = "127.0.0.1:9610";
   double lease_duration = 15, renew_deadline = 10, retry_period = 2;
 };
+
+/// The admin endpoint's health part on `listen`: /healthz, /livez, /readyz
+/// from `checks` (issue #11 adds /metrics and /debug/).
+tl::expected<std::unique_ptr<net::io::http_endpoint>, std::string>
+serve_health(net::io::io_thread& io, const std::string& listen,
+             std::shared_ptr<const net::io::readiness> checks);
 
 /// Returns the exit code; bad configuration: one line on stderr, 1.
 int run_manager(const manager_command& cmd);

@@ -122,7 +122,7 @@ def main():
             wrap + [PORTER, "--log-level", "warn", "manager", "--kubeconfig", kc,
              "--namespace", "porter-system", "--identity", "bench",
              "--lease-duration", "4", "--renew-deadline", "3",
-             "--retry-period", "1"],
+             "--retry-period", "1", "--admin-listen", "127.0.0.1:0"],
             stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "manager.log"), "w"),
             start_new_session=True)  # a wrapper's child gets the signal too
         procs.append(mgr)

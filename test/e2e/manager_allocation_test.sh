@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# `porter manager` against `porter sim apiserver` (issue #7 items 5, 6, 8):
-# two replicas elect a leader; Services get distinct IPs from the pool, in
-# status and in the Eip ledger; restarting both managers changes no IP;
-# deleting a Service releases its IP and lets the object go (finalizer);
-# kill -9 of the leader while Services are created → all allocated, no
-# duplicate, no changed IP.
+# `porter manager` against `porter sim apiserver` (issue #7 items 1, 5, 6, 8):
+# two replicas elect a leader and report ready on /readyz; Services get
+# distinct IPs from the pool, in status and in the Eip ledger; restarting
+# both managers changes none of 1,000 IPs; deleting a Service releases its IP
+# and lets the object go (finalizer); kill -9 of the leader while 500
+# Services are created → all allocated, no duplicate, no changed IP.
 set -u
 porter=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,12 +20,21 @@ trap managers_cleanup EXIT
 start_manager() { # start_manager <identity>
   "$porter" manager --kubeconfig "$work/kubeconfig" --namespace porter-system \
     --identity "$1" --lease-duration 4 --renew-deadline 3 --retry-period 1 \
-    >>"$work/$1.out" 2>>"$work/$1.log" &
+    --admin-listen 127.0.0.1:0 >>"$work/$1.out" 2>>"$work/$1.log" &
   managers[$1]=$!
 }
 stop_manager() { # SIGTERM, wait
   kill -TERM "${managers[$1]}"; wait "${managers[$1]}" 2>/dev/null
   unset "managers[$1]"
+}
+
+admin_port() { # the port the last start of <identity> listens on
+  grep -o 'msg=admin_listening .*port=[0-9]*' "$work/$1.log" | tail -1 \
+    | grep -o '[0-9]*$'
+}
+ready() { # ready <identity>: /readyz answers 200
+  local port; port=$(admin_port "$1") || return 1
+  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null
 }
 
 service_yaml() { # service_yaml <name>
@@ -68,17 +77,27 @@ kind: Eip
 metadata:
   name: pool-a
 spec:
-  address: 10.50.0.0/24
+  address: 10.50.0.0/20
 YAML
 
 start_manager m1
 start_manager m2
+check "both replicas report ready on /readyz" eventually 15 \
+  bash -c "$(declare -f admin_port ready); work=$work; ready m1 && ready m2"
+check "/healthz answers" \
+  curl -sf -o /dev/null "http://127.0.0.1:$(admin_port m1)/healthz"
+check "/readyz names its checks" bash -c \
+  "curl -s http://127.0.0.1:$(admin_port m1)/readyz | grep -q '\[+\]watch services ok'"
 create_services 1 20
 check "20 Services get an IP" eventually 30 count_assigned 20
 check "no IP is given twice" no_duplicates
 check "every IP is inside the pool" \
-  bash -c "! grep -v ' 10\\.50\\.0\\.' <<<\"$(assigned)\""
+  bash -c "! grep -v ' 10\\.50\\.' <<<\"$(assigned)\""
 check "the Eip ledger counts 20" eventually 10 usage_is 20
+create_services 21 1000
+check "1,000 Services get an IP" eventually 90 count_assigned 1000
+check "no IP is given twice among 1,000" no_duplicates
+check "the Eip ledger counts 1,000" eventually 20 usage_is 1000
 finalizer_of() { k get svc "$1" -o jsonpath='{.metadata.finalizers[0]}'; }
 check "Services carry the finalizer" \
   test "$(finalizer_of svc-1)" = finalizer.lb.kubesphere.io/v1alpha1
@@ -98,29 +117,34 @@ stop_manager m1; stop_manager m2
 start_manager m1; start_manager m2
 has_holder() { [ -n "$(holder)" ]; }
 check "a manager leads again after the restart" eventually 20 has_holder
-check "every Service keeps its IP across the restart (watched 3 s)" \
+check "all 1,000 Services keep their IP across the restart (watched 3 s)" \
   always 3 unchanged
 
 # --- delete: the IP goes back, the object goes away ----------------------------
 k delete svc svc-7 --wait=false >/dev/null
 gone() { ! k get svc svc-7 >/dev/null 2>&1; }
 check "deleted Service is gone once released" eventually 20 gone
-check "the Eip ledger counts 19" eventually 10 usage_is 19
+check "the Eip ledger counts 999" eventually 10 usage_is 999
 
-# --- kill -9 the leader while 30 more Services arrive -------------------------
+# --- kill -9 the leader while 500 more Services arrive ------------------------
 leader=$(holder)
-create_services 21 35 &
+create_services 1001 1250 &
 creator=$!
-sleep 0.3
-kill -9 "${managers[$leader]}"; unset "managers[$leader]"
+sleep 0.5
+check "the leader is killed while Services are being created" \
+  kill -0 "$creator"
+{ kill -9 "${managers[$leader]}"; wait "${managers[$leader]}"; } 2>/dev/null
+unset "managers[$leader]"
 wait $creator
-create_services 36 50
-check "all 49 Services get an IP after the failover" eventually 40 count_assigned 49
+create_services 1251 1500
+check "all 1,499 Services get an IP after the failover" \
+  eventually 90 count_assigned 1499
 check "still no IP given twice" no_duplicates
-after=$(assigned | grep -v '^svc-\(2[1-9]\|[34][0-9]\|50\) ')
+# The Services created before the failover: svc-1 … svc-1000 but svc-7.
+after=$(assigned | grep -v -E '^svc-(100[1-9]|10[1-9][0-9]|1[1-4][0-9][0-9]|1500) ')
 check "no earlier Service changed its IP" \
   test "$after" = "$(grep -v '^svc-7 ' <<<"$before")"
-check "the Eip ledger counts 49" eventually 10 usage_is 49
+check "the Eip ledger counts 1,499" eventually 20 usage_is 1499
 
 # --- exhaustion: pending with an Event, then a bigger pool allocates --------
 k apply -f - >/dev/null <<'YAML'

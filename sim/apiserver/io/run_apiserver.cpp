@@ -10,37 +10,18 @@
 #include <pthread.h>
 #include <sys/stat.h>
 
+#include "net/host_port.hpp"
 #include "sim/apiserver/kubeconfig.hpp"
 
 namespace porter::sim {
 
 namespace {
 
-struct host_port {
-  std::string host;
-  std::uint16_t port = 0;
-};
-
-tl::expected<host_port, std::string> parse_listen(const std::string& text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon + 1 == text.size())
-    return tl::make_unexpected("--listen must be HOST:PORT, got '" + text
-                               + "'");
-  host_port hp;
-  hp.host = text.substr(0, colon);
-  if (hp.host.size() >= 2 && hp.host.front() == '[' && hp.host.back() == ']')
-    hp.host = hp.host.substr(1, hp.host.size() - 2);
-  unsigned long port = 0;
-  for (char c : text.substr(colon + 1)) {
-    if (c < '0' || c > '9' || port > 65535)
-      return tl::make_unexpected("--listen port must be 0-65535, got '" + text
-                                 + "'");
-    port = port * 10 + static_cast<unsigned long>(c - '0');
-  }
-  if (port > 65535 || hp.host.empty())
-    return tl::make_unexpected("--listen must be HOST:PORT, got '" + text
-                               + "'");
-  hp.port = static_cast<std::uint16_t>(port);
+tl::expected<net::host_port, std::string>
+parse_listen(const std::string& text) {
+  auto hp = net::parse_host_port(text);
+  if (!hp)
+    return tl::make_unexpected("--listen " + hp.error());
   return hp;
 }
 
