@@ -219,13 +219,13 @@ private:
   }
 
   // A failure is planned again on every pass while it lasts; it is
-  // reported once per Service version and message (a changed Service or a
-  // new reason is news, another pass is not).
+  // reported once per Service and message (a new reason is news, another
+  // pass or our own write to the Service is not).
   void record_failures(const std::vector<k8s::event_write>& events) {
     std::map<std::string, std::string> now;
     for (const auto& e : events) {
       auto key = e.object.namespace_ + "/" + e.object.name;
-      auto seen = e.object.resource_version + "\n" + e.event.message;
+      auto seen = e.event.message;
       auto it = reported_failures_.find(key);
       if (it == reported_failures_.end() || it->second != seen)
         record(e);
@@ -287,17 +287,31 @@ private:
       k8s::io::merge_patch(*args_.client, ref, std::move(w.body), done);
   }
 
+  static std::string object_name(const k8s::object_reference& o) {
+    return o.namespace_.empty() ? o.name : o.namespace_ + "/" + o.name;
+  }
+
+  // events.k8s.io/v1 `action`: what porter did or failed to do.
+  static const char* action_of(const std::string& reason) {
+    if (reason == "IPReleased")
+      return "Release";
+    if (reason == "InvalidAddress" || reason == "AddressOverlap"
+        || reason == "PoolReady")
+      return "Validate";
+    return "Allocate";
+  }
+
   void record(const k8s::event_write& e) {
     k8s::event_request req;
     req.object = e.object;
     req.type = e.event.type;
     req.reason = e.event.reason;
     req.message = e.event.message;
-    req.action = e.event.reason == "IPReleased" ? "Release" : "Allocate";
+    req.action = action_of(e.event.reason);
     req.reporting_instance = args_.reporting_instance;
     self_->send(recorder_, std::move(req));
-    log::info("service_event",
-              {{"svc", e.object.namespace_ + "/" + e.object.name},
+    log::info("event_recorded",
+              {{"object", e.object.kind + " " + object_name(e.object)},
                {"reason", e.event.reason},
                {"message", e.event.message}});
   }
@@ -358,7 +372,7 @@ private:
   std::uint64_t timer_generation_ = 0;
   /// key → the Events to record once that write succeeds
   std::map<std::string, std::vector<k8s::event_write>> in_flight_;
-  std::map<std::string, std::string> reported_failures_; ///< key → rv, msg
+  std::map<std::string, std::string> reported_failures_; ///< key → message
   std::map<std::string, std::string> sent_for_; ///< key → resourceVersion
   std::map<std::string, k8s::api_write> queued_;
   std::deque<std::string> queue_order_;

@@ -59,7 +59,7 @@ pool_map make_pools(const std::vector<const eip*>& eips) {
     p.obj = ep;
     p.facts = std::move(facts[e.metadata.name]);
     p.view = make_pool_view(e);
-    p.view.valid = p.facts.invalid.empty() && p.facts.overlaps.empty();
+    p.view.valid = p.facts.invalid.empty() && p.facts.yields_to.empty();
     if (const auto& r = p.facts.range) {
       p.ledger.emplace(*r);
       p.view.family = r->fam();
@@ -390,9 +390,9 @@ allocation_plan plan_allocations(const allocation_view& world) {
   }
   allocation_plan plan;
   for (auto& [name, p] : pools)
-    plan.pools.push_back(
-      make_pool_plan(*p.obj, {p.facts.range, p.facts.invalid, p.facts.overlaps,
-                              p.ledger ? &*p.ledger : nullptr}));
+    plan.pools.push_back(make_pool_plan(
+      *p.obj, {p.facts.range, p.facts.invalid, p.facts.overlaps,
+               p.facts.yields_to, p.ledger ? &*p.ledger : nullptr}));
   for (auto& [key, s] : by_key)
     plan.services.push_back(make_service_plan(*s));
   return plan;

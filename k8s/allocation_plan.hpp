@@ -139,11 +139,16 @@ struct pool_facts {
   std::optional<net::ip_range> range;
   std::string invalid;               ///< spec.address parse error; empty: ok
   std::vector<std::string> overlaps; ///< pools it overlaps, sorted
+  /// Those of `overlaps` that are older (creationTimestamp, then name): a
+  /// pool that overlaps an older one allocates nothing new; the older one
+  /// keeps serving, so adding a bad pool never stops a working one.
+  std::vector<std::string> yields_to;
   const net::pool_ledger* ledger = nullptr; ///< its allocations, if any
 };
 
 /// Parses every Eip's spec.address (falling back to status.firstIP-lastIP)
-/// and finds the overlaps (openelb.md §2.8); by name, `ledger` unset.
+/// and finds the overlaps (openelb.md §2.8) and which older pool each one
+/// yields to; by name, `ledger` unset.
 std::map<std::string, pool_facts, std::less<>>
 make_pool_facts(const std::vector<const eip*>& eips);
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <tuple>
 
 #include "k8s/allocation_plan.hpp"
 #include "net/pool_overlap.hpp"
@@ -75,16 +76,31 @@ make_pool_facts(const std::vector<const eip*>& eips) {
       f.range = status_range(e.status);
     }
   }
+  // Issue #7 item 3 "other pools are unaffected": of two overlapping
+  // pools the younger yields (OpenELB's webhook would have refused it).
+  std::map<std::string_view, std::string_view> created;
+  for (const eip* e : eips)
+    created.emplace(e->metadata.name, e->metadata.creation_timestamp);
+  auto older = [&](std::string_view a, std::string_view b) {
+    const auto ta = created[a];
+    const auto tb = created[b];
+    return std::make_tuple(ta.empty(), ta, a)
+           < std::make_tuple(tb.empty(), tb, b);
+  };
   auto overlaps = net::find_overlaps(std::move(parsed));
-  for (auto& [name, f] : out)
+  for (auto& [name, f] : out) {
     f.overlaps = net::overlapping_with(overlaps, name);
+    for (const auto& other : f.overlaps)
+      if (older(other, name))
+        f.yields_to.push_back(other);
+  }
   return out;
 }
 
 pool_plan make_pool_plan(const eip& e, const pool_facts& f) {
   pool_plan p;
   p.name = e.metadata.name;
-  p.valid = f.invalid.empty() && f.overlaps.empty();
+  p.valid = f.invalid.empty() && f.yields_to.empty();
   p.frozen = !p.valid || e.spec.disable || e.metadata.deleting;
   p.status = make_status(e, f);
   // Issue #7 item 3: Ready; Overlap naming the other pool; Invalid with the
@@ -94,9 +110,9 @@ pool_plan make_pool_plan(const eip& e, const pool_facts& f) {
   if (!f.invalid.empty()) {
     reason = "InvalidAddress";
     why = "spec.address: " + f.invalid;
-  } else if (!f.overlaps.empty()) {
+  } else if (!f.yields_to.empty()) {
     reason = "AddressOverlap";
-    why = "address overlaps with " + join(f.overlaps);
+    why = "address overlaps with older " + join(f.yields_to);
   } else if (e.metadata.deleting) {
     reason = "Deleting";
     why = "the pool is being deleted";
@@ -106,8 +122,11 @@ pool_plan make_pool_plan(const eip& e, const pool_facts& f) {
   }
   if (p.frozen)
     why += "; no new allocations";
-  p.conditions.push_back(condition("Ready", !p.frozen, reason,
-                                   p.frozen ? why : "accepting allocations"));
+  std::string serving = "accepting allocations";
+  if (!p.frozen && !f.overlaps.empty())
+    serving += "; newer " + join(f.overlaps) + " overlaps it and yields";
+  p.conditions.push_back(
+    condition("Ready", !p.frozen, reason, p.frozen ? why : serving));
   p.conditions.push_back(
     f.overlaps.empty()
       ? condition("Overlap", false, "NoOverlap", "")

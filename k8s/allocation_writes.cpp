@@ -134,7 +134,33 @@ eip_status desired_status(const pool_plan& pp, const eip& e,
   return d;
 }
 
+const eip_condition* find_condition(const eip_status& s,
+                                    std::string_view type) {
+  for (const auto& c : s.conditions)
+    if (c.type == type)
+      return &c;
+  return nullptr;
+}
+
 } // namespace
+
+std::vector<planned_event> pool_events(const pool_plan& pp,
+                                       const eip_status& observed) {
+  std::vector<planned_event> out;
+  for (const auto& c : pp.conditions) {
+    const eip_condition* old = find_condition(observed, c.type);
+    const std::string_view now = to_string(c.status);
+    if (old != nullptr && old->status == now)
+      continue;
+    const bool is_true = c.status == condition_status::is_true;
+    if ((c.type == "Invalid" || c.type == "Overlap") && is_true)
+      out.push_back({event_type::warning, c.reason, c.message});
+    else if (c.type == "Ready" && is_true && old != nullptr
+             && old->status == "False")
+      out.push_back({event_type::normal, "PoolReady", c.message});
+  }
+  return out;
+}
 
 void plan_writes(const allocation_plan& plan, const allocation_view& world,
                  std::chrono::system_clock::time_point now,
@@ -153,15 +179,25 @@ void plan_writes(const allocation_plan& plan, const allocation_view& world,
     const eip_status d = desired_status(pp, e, now);
     if (d == e.status)
       continue;
-    out.write({"eip-status/" + e.metadata.name,
-               resource_of<eip>(),
-               "",
-               e.metadata.name,
-               "status",
-               "application/merge-patch+json",
-               guarded(e.metadata, encode_eip_status_patch(d, e.status)),
-               e.metadata.resource_version,
-               {}});
+    api_write w{"eip-status/" + e.metadata.name,
+                resource_of<eip>(),
+                "",
+                e.metadata.name,
+                "status",
+                "application/merge-patch+json",
+                guarded(e.metadata, encode_eip_status_patch(d, e.status)),
+                e.metadata.resource_version,
+                {}};
+    const object_reference ref{"Eip",
+                               "",
+                               e.metadata.name,
+                               e.metadata.uid,
+                               std::string{api_version<eip>()},
+                               e.metadata.resource_version,
+                               ""};
+    for (auto& ev : pool_events(pp, e.status))
+      w.events.push_back({ref, std::move(ev)});
+    out.write(std::move(w));
   }
   std::map<std::string, const service*> services;
   for (const service* s : world.services)

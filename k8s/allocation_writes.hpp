@@ -50,6 +50,14 @@ struct write_batch {
   std::vector<event_write> events;
 };
 
+/// The Events of an Eip whose conditions go from `observed` to `pp`'s
+/// (issue #7 item 3: "a bad or overlapping pool is reported on its own
+/// status and in an Event"): Warning InvalidAddress / AddressOverlap when
+/// that condition becomes True, Normal PoolReady when Ready becomes True
+/// again after it was False. Nothing when a condition keeps its status.
+std::vector<planned_event> pool_events(const pool_plan& pp,
+                                       const eip_status& observed);
+
 /// Where a pass delivers its writes, in order (pools, then Services by
 /// namespace/name): `write` returns false to receive no more writes (the
 /// shell takes what it can send now and plans again later); `failure`

@@ -177,6 +177,30 @@ k patch eip tiny --type merge -p '{"spec":{"address":"10.60.0.0/30"}}' >/dev/nul
 three_of_three() { [ "$(tiny_assigned)" -eq 3 ]; }
 check "growing the pool allocates the third" eventually 20 three_of_three
 
+# --- a pool that overlaps an older one: Warning Event, the older serves on ---
+k apply -f - >/dev/null <<'YAML'
+apiVersion: network.kubesphere.io/v1alpha2
+kind: Eip
+metadata:
+  name: overlapping
+spec:
+  address: 10.50.15.0/24
+YAML
+events_text() { # every Event's reason and message, both APIs
+  k get events -A -o jsonpath='{range .items[*]}{.reason} {.message}{"\n"}{end}'
+  k get events.v1.events.k8s.io -A \
+    -o jsonpath='{range .items[*]}{.reason} {.note}{"\n"}{end}'
+}
+overlap_event() { events_text | grep -q 'AddressOverlap.*pool-a'; }
+check "the younger overlapping pool gets an AddressOverlap Warning Event" \
+  eventually 15 overlap_event
+ready_of() { k get eip "$1" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}'; }
+check "the overlapping pool is not Ready" test "$(ready_of overlapping)" = False
+check "the older pool stays Ready" test "$(ready_of pool-a)" = True
+service_yaml after-overlap | k apply -f - >/dev/null
+after_overlap_assigned() { assigned | grep -q '^after-overlap 10\.50\.'; }
+check "the older pool still allocates" eventually 20 after_overlap_assigned
+
 # A sanitizer build reports on stderr; any report fails the test.
 check "no sanitizer reports from the managers" \
   bash -c "! grep -l -E 'AddressSanitizer|runtime error:' $work/m*.log"

@@ -47,23 +47,33 @@ TEST(AllocationPlanPools, InvalidAddressIsReportedAndOthersUnaffected) {
   EXPECT_EQ(ips_of(plan, "ns", "a"), "10.0.1.0");
 }
 
-TEST(AllocationPlanPools, OverlapNamesTheOtherPoolAndAllocatesNothingNew) {
+TEST(AllocationPlanPools, OverlapNamesTheOtherPoolAndTheYoungerYields) {
   // Issue #7 item 3: "Overlap naming the other pool"; openelb.md §2.8
-  // IsOverlap. Existing holders keep their IPs (item 5, plan_allocations
-  // rule 2).
+  // IsOverlap; "other pools are unaffected": the older pool (a, created
+  // first) keeps allocating, the younger (b) allocates nothing new.
+  // Existing holders keep their IPs (item 5, plan_allocations rule 2).
   allocation_world w;
   w.eips
     = {pool("a", "10.0.0.0/29", true), pool("b", "10.0.0.4-10.0.0.20", false),
        pool("c", "10.0.2.0/30", false)};
   w.eips[2].spec.namespaces = {"ns"};
-  w.services = {svc("ns", "holder", 1), svc("ns", "fresh", 2)};
+  w.services = {svc("ns", "holder", 1), svc("ns", "fresh", 2),
+                svc("ns", "older-pool", 3)};
   w.services[0].metadata.annotations
     = {{std::string(eip_pool_annotation), "a"}};
   w.services[0].status.ingress = {{"10.0.0.2", {}, {}, ip_mode::vip}};
   w.services[1].metadata.annotations
+    = {{std::string(eip_pool_annotation), "b"}};
+  w.services[2].metadata.annotations
     = {{std::string(eip_pool_annotation), "a"}};
+  w.eips[0].metadata.creation_timestamp = "2026-01-01T00:00:00Z";
+  w.eips[1].metadata.creation_timestamp = "2026-02-01T00:00:00Z";
   auto plan = plan_allocations(w);
   const pool_plan* a = find_pool(plan, "a");
+  const pool_plan* b = find_pool(plan, "b");
+  EXPECT_EQ(cond(*a, "Ready").status, condition_status::is_true);
+  EXPECT_EQ(cond(*b, "Ready").status, condition_status::is_false);
+  EXPECT_EQ(cond(*b, "Ready").reason, "AddressOverlap");
   EXPECT_EQ(cond(*a, "Overlap").status, condition_status::is_true);
   EXPECT_NE(cond(*a, "Overlap").message.find("b"), std::string::npos);
   EXPECT_NE(cond(*find_pool(plan, "b"), "Overlap").message.find("a"),
@@ -71,7 +81,8 @@ TEST(AllocationPlanPools, OverlapNamesTheOtherPoolAndAllocatesNothingNew) {
   EXPECT_EQ(cond(*find_pool(plan, "c"), "Overlap").status,
             condition_status::is_false);
   EXPECT_EQ(ips_of(plan, "ns", "holder"), "10.0.0.2");
-  EXPECT_EQ(used_of(*a), "10.0.0.2=ns/holder");
+  EXPECT_EQ(ips_of(plan, "ns", "older-pool"), "10.0.0.0");
+  EXPECT_EQ(used_of(*a), "10.0.0.0=ns/older-pool 10.0.0.2=ns/holder");
   const service_plan* fresh = find_service(plan, "ns", "fresh");
   ASSERT_TRUE(fresh->failure);
   EXPECT_EQ(fresh->failure->kind, failure_kind::pool_unusable);
@@ -293,11 +304,14 @@ TEST(AllocationPlanDeterminism, ThousandServicesInAnyOrderGiveOnePlan) {
   std::size_t allocated = 0;
   for (const auto& s : plan.services)
     allocated += s.ips.size();
-  // q and r overlap, so ns3 falls back to the default pool p, and s12's IP
-  // lies in an unusable pool: 999 allocated.
+  // q and r overlap and r yields (same age, then by name), so ns3 is
+  // served by q; s12 asks for 10.1.0.9, which an older ns3 Service got
+  // first from q: 999 allocated.
   EXPECT_EQ(allocated, 999u);
   EXPECT_EQ(find_service(plan, "ns2", "s12")->failure->kind,
-            failure_kind::pool_unusable);
+            failure_kind::ip_taken);
+  EXPECT_EQ(cond(*find_pool(plan, "r"), "Ready").status,
+            condition_status::is_false);
 }
 
 } // namespace

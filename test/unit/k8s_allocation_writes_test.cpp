@@ -191,5 +191,79 @@ TEST(AllocationWrites, SinkThatStopsGetsNoMoreWritesButEveryFailure) {
   EXPECT_EQ(failures, (std::vector<std::string>{"c"}));
 }
 
+// Issue #7 item 3: a bad or overlapping pool is reported in an Event, once
+// per transition; a pool that recovers says so.
+TEST(AllocationWrites, PoolEventsOnConditionTransitions) {
+  using cs = condition_status;
+  auto plan_of = [](cs ready, cs overlap, cs invalid) {
+    pool_plan p;
+    p.conditions = {{"Ready", ready, "R", "ready msg"},
+                    {"Overlap", overlap, "AddressOverlap", "overlaps pool b"},
+                    {"Invalid", invalid, "InvalidAddress", "bad address"}};
+    return p;
+  };
+  auto observed_of
+    = [](const char* ready, const char* overlap, const char* invalid) {
+        eip_status s;
+        if (ready != nullptr)
+          s.conditions = {{"Ready", ready, "", "", ""},
+                          {"Overlap", overlap, "", "", ""},
+                          {"Invalid", invalid, "", "", ""}};
+        return s;
+      };
+  struct row {
+    const char* name;
+    pool_plan plan;
+    eip_status observed;
+    std::vector<std::string> reasons;
+  };
+  const row rows[] = {
+    {"new valid pool: nothing to report",
+     plan_of(cs::is_true, cs::is_false, cs::is_false),
+     observed_of(nullptr, nullptr, nullptr),
+     {}},
+    {"new pool with a bad address",
+     plan_of(cs::is_false, cs::is_false, cs::is_true),
+     observed_of(nullptr, nullptr, nullptr),
+     {"InvalidAddress"}},
+    {"edited into an overlap",
+     plan_of(cs::is_false, cs::is_true, cs::is_false),
+     observed_of("True", "False", "False"),
+     {"AddressOverlap"}},
+    {"still overlapping: reported already",
+     plan_of(cs::is_false, cs::is_true, cs::is_false),
+     observed_of("False", "True", "False"),
+     {}},
+    {"overlap resolved",
+     plan_of(cs::is_true, cs::is_false, cs::is_false),
+     observed_of("False", "True", "False"),
+     {"PoolReady"}},
+  };
+  for (const auto& r : rows) {
+    std::vector<std::string> reasons;
+    for (const auto& e : pool_events(r.plan, r.observed))
+      reasons.push_back(e.reason);
+    EXPECT_EQ(reasons, r.reasons) << r.name;
+  }
+}
+
+TEST(AllocationWrites, OverlappingPoolsGetAWarningOnTheirStatusWrite) {
+  auto w = world_of({});
+  w.eips.push_back(pool("pool-b", "10.0.0.2-10.0.0.5"));
+  w.eips[0].metadata.uid = "uid-a";
+  auto b = plan_writes(plan_allocations(w), w, now);
+  ASSERT_EQ(keys(b), (std::vector<std::string>{"eip-status/pool-a",
+                                               "eip-status/pool-b"}));
+  ASSERT_EQ(b.writes[0].events.size(), 1u);
+  const auto& ev = b.writes[0].events[0];
+  EXPECT_EQ(ev.event.type, event_type::warning);
+  EXPECT_EQ(ev.event.reason, "AddressOverlap");
+  EXPECT_NE(ev.event.message.find("pool-b"), std::string::npos)
+    << ev.event.message;
+  EXPECT_EQ(ev.object.kind, "Eip");
+  EXPECT_EQ(ev.object.uid, "uid-a");
+  EXPECT_TRUE(ev.object.namespace_.empty()); // cluster-scoped
+}
+
 } // namespace
 } // namespace porter::k8s
