@@ -201,6 +201,55 @@ service_yaml after-overlap | k apply -f - >/dev/null
 after_overlap_assigned() { assigned | grep -q '^after-overlap 10\.50\.'; }
 check "the older pool still allocates" eventually 20 after_overlap_assigned
 
+# --- OpenELB users' objects, unchanged ------------------------------------------
+k apply -f "$here/testdata/openelb-objects.yaml" >/dev/null
+k apply -f - >/dev/null <<'YAML'
+apiVersion: v1
+kind: Service
+metadata:
+  name: openelb-named
+  namespace: default
+  annotations:
+    lb.kubesphere.io/v1alpha1: openelb
+    protocol.openelb.kubesphere.io/v1alpha1: bgp
+    eip.openelb.kubesphere.io/v1alpha2: eip-pool
+spec:
+  type: LoadBalancer
+  ports: [{port: 80, protocol: TCP}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: openelb-default
+  namespace: default
+  annotations:
+    lb.kubesphere.io/v1alpha1: openelb
+spec:
+  type: LoadBalancer
+  ports: [{port: 443, protocol: TCP}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: porter-legacy-ip
+  namespace: default
+  annotations:
+    lb.kubesphere.io/v1alpha1: porter
+    eip.porter.kubesphere.io/v1alpha1: 192.168.0.150
+spec:
+  type: LoadBalancer
+  ports: [{port: 8080, protocol: TCP}]
+YAML
+ip_of() { k get svc "$1" -o jsonpath='{.status.loadBalancer.ingress[0].ip}'; }
+ip_is() { [ "$(ip_of "$1")" = "$2" ]; }
+# Created in the same second: allocated by namespace/name, lowest free first.
+check "an OpenELB Service without a pool uses the default pool" \
+  eventually 20 ip_is openelb-default 192.168.0.100
+check "an OpenELB Service naming its pool gets an IP from it" \
+  eventually 20 ip_is openelb-named 192.168.0.101
+check "Porter v0.x's IP annotation is honoured" \
+  eventually 20 ip_is porter-legacy-ip 192.168.0.150
+
 # A sanitizer build reports on stderr; any report fails the test.
 check "no sanitizer reports from the managers" \
   bash -c "! grep -l -E 'AddressSanitizer|runtime error:' $work/m*.log"
