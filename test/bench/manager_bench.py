@@ -160,8 +160,8 @@ def main():
         print(f"bench manager.alloc{COUNT // 1000}k {elapsed:.2f} s")
         print(f"bench manager.rss{COUNT // 1000}k {rss_kb / 1024:.1f} MB")
         print(f"bench manager.peak_rss{COUNT // 1000}k {hwm_kb / 1024:.1f} MB")
-        print("note: the manager of issue #7 watches Services, Eips and "
-              "Namespaces; EndpointSlices and Nodes are cached from #8 on",
+        print("note: no peer controller runs here (MetalLB/OpenELB need Go "
+              "images); the anchor is performance.md §3.1, row 9 (<= 64 MB)",
               file=sys.stderr)
     finally:
         for p in procs:
