@@ -6,6 +6,7 @@
 
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "k8s/allocation_writes.hpp"
 #include "k8s/io/api_client.hpp"
 #include "k8s/io/api_ops.hpp"
 
@@ -181,6 +182,19 @@ caf::behavior recorder_behavior(caf::stateful_actor<recorder_state>* self,
 caf::actor spawn_event_recorder(caf::actor_system& sys,
                                 event_recorder_args args) {
   return sys.spawn(recorder_behavior, std::move(args));
+}
+
+void record_event(const caf::actor& recorder, const k8s::event_write& e,
+                  const std::string& reporting_instance) {
+  caf::anon_send(recorder, k8s::to_event_request(e, reporting_instance));
+  const auto& o = e.object;
+  log::info(
+    "event_recorded",
+    {{"object",
+      o.kind + " "
+        + (o.namespace_.empty() ? o.name : o.namespace_ + "/" + o.name)},
+     {"reason", e.event.reason},
+     {"message", e.event.message}});
 }
 
 } // namespace porter

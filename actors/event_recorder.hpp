@@ -12,6 +12,9 @@
 
 #include "k8s/event.hpp"
 
+namespace porter::k8s {
+struct event_write;
+}
 namespace porter::k8s::io {
 class api_client;
 }
@@ -28,6 +31,10 @@ struct event_recorder_args {
 /// forget); (stats_atom) → std::size_t, the events written to the API.
 caf::actor spawn_event_recorder(caf::actor_system& sys,
                                 event_recorder_args args);
+
+/// Sends `e` (a planned Event of the allocation) to `recorder` and logs it.
+void record_event(const caf::actor& recorder, const k8s::event_write& e,
+                  const std::string& reporting_instance);
 
 } // namespace porter
 

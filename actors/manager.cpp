@@ -6,6 +6,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/eip_pool.hpp"
 #include "actors/event_recorder.hpp"
 #include "actors/k8s_watched_kinds.hpp"
 #include "actors/leader_elector.hpp"
@@ -90,6 +91,15 @@ public:
     self_->link_to(elector_);
     children_.push_back(elector_);
     self_->set_exit_handler([this](caf::exit_msg& msg) { on_exit(msg); });
+    // A pool actor that died is spawned again by the next pass.
+    self_->set_down_handler([this](caf::down_msg& msg) {
+      for (auto it = pools_.begin(); it != pools_.end(); ++it)
+        if (it->second.address() == msg.source) {
+          pools_.erase(it);
+          schedule();
+          break;
+        }
+    });
     return {
       [this](const watch_batch<k8s::service>& b) {
         on(services_, b, watched::services);
@@ -179,7 +189,8 @@ private:
                                values(services_),
                                values(namespaces_),
                                {args_.default_class}};
-    const auto plan = k8s::plan_allocations(world);
+    auto plan = k8s::plan_allocations(world);
+    hand_out_pools(plan);
     if (!leading_)
       return; // followers stay warm; only the leader writes
     // Each pass queues afresh what cannot be sent yet, up to max_queued;
@@ -190,8 +201,8 @@ private:
     std::set<std::string> planned;
     std::vector<k8s::event_write> failures;
     bool complete = true;
-    k8s::plan_writes(
-      plan, world, std::chrono::system_clock::now(),
+    k8s::plan_service_writes(
+      plan, world,
       {[&](k8s::api_write&& w) {
          if (queued_.size() >= max_queued) {
            complete = false;
@@ -207,6 +218,32 @@ private:
     record_failures(failures);
     if (in_flight_.empty())
       release_free_memory(); // nothing under way: the pass was the burst
+  }
+
+  // Each Eip's actor gets its pool's plan (it writes the Eip status while
+  // this replica leads); pools whose Eip is gone are stopped.
+  void hand_out_pools(k8s::allocation_plan& plan) {
+    std::map<std::string, caf::actor> still;
+    for (auto& pp : plan.pools) {
+      auto it = pools_.find(pp.name);
+      caf::actor pool;
+      if (it != pools_.end()) {
+        pool = std::move(it->second);
+        pools_.erase(it);
+      } else {
+        pool = spawn_eip_pool(
+          self_->system(),
+          {args_.client, recorder_, args_.reporting_instance, pp.name});
+        self_->monitor(pool);
+      }
+      auto eip = eips_.find(pp.name);
+      still.emplace(pp.name, pool);
+      self_->send(pool, pool_update{eip == eips_.end() ? nullptr : eip->second,
+                                    std::move(pp), leading_});
+    }
+    for (auto& [name, pool] : pools_)
+      self_->send_exit(pool, caf::exit_reason::user_shutdown);
+    pools_ = std::move(still);
   }
 
   // A key a whole pass no longer writes has converged: what was sent for it
@@ -287,33 +324,8 @@ private:
       k8s::io::merge_patch(*args_.client, ref, std::move(w.body), done);
   }
 
-  static std::string object_name(const k8s::object_reference& o) {
-    return o.namespace_.empty() ? o.name : o.namespace_ + "/" + o.name;
-  }
-
-  // events.k8s.io/v1 `action`: what porter did or failed to do.
-  static const char* action_of(const std::string& reason) {
-    if (reason == "IPReleased")
-      return "Release";
-    if (reason == "InvalidAddress" || reason == "AddressOverlap"
-        || reason == "PoolReady")
-      return "Validate";
-    return "Allocate";
-  }
-
   void record(const k8s::event_write& e) {
-    k8s::event_request req;
-    req.object = e.object;
-    req.type = e.event.type;
-    req.reason = e.event.reason;
-    req.message = e.event.message;
-    req.action = action_of(e.event.reason);
-    req.reporting_instance = args_.reporting_instance;
-    self_->send(recorder_, std::move(req));
-    log::info("event_recorded",
-              {{"object", e.object.kind + " " + object_name(e.object)},
-               {"reason", e.event.reason},
-               {"message", e.event.message}});
+    record_event(recorder_, e, args_.reporting_instance);
   }
 
   void on_written(const manager_write_done& d) {
@@ -352,6 +364,8 @@ private:
     reason_ = msg.reason;
     for (const auto& c : children_)
       self_->send_exit(c, msg.reason);
+    for (const auto& [name, pool] : pools_)
+      self_->send_exit(pool, msg.reason);
     self_->delayed_send(
       self_, std::chrono::seconds{5},
       caf::exit_msg{self_->address(), caf::sec::request_timeout});
@@ -379,6 +393,7 @@ private:
   caf::actor recorder_;
   caf::actor elector_;
   std::vector<caf::actor> children_;
+  std::map<std::string, caf::actor> pools_; ///< Eip name → its eip_pool
 };
 
 caf::behavior manager_behavior(caf::stateful_actor<manager_state>* self,

@@ -144,6 +144,23 @@ const eip_condition* find_condition(const eip_status& s,
 
 } // namespace
 
+event_request to_event_request(const event_write& e,
+                               std::string reporting_instance) {
+  event_request req;
+  req.object = e.object;
+  req.type = e.event.type;
+  req.reason = e.event.reason;
+  req.message = e.event.message;
+  const auto& r = e.event.reason;
+  req.action
+    = r == "IPReleased" ? "Release"
+      : r == "InvalidAddress" || r == "AddressOverlap" || r == "PoolReady"
+        ? "Validate"
+        : "Allocate";
+  req.reporting_instance = std::move(reporting_instance);
+  return req;
+}
+
 std::vector<planned_event> pool_events(const pool_plan& pp,
                                        const eip_status& observed) {
   std::vector<planned_event> out;
@@ -162,43 +179,38 @@ std::vector<planned_event> pool_events(const pool_plan& pp,
   return out;
 }
 
-void plan_writes(const allocation_plan& plan, const allocation_view& world,
-                 std::chrono::system_clock::time_point now,
-                 const write_sink& sink) {
+std::optional<api_write>
+plan_pool_write(const pool_plan& pp, const eip& e,
+                std::chrono::system_clock::time_point now) {
+  if (e.metadata.deleting)
+    return std::nullopt;
+  const eip_status d = desired_status(pp, e, now);
+  if (d == e.status)
+    return std::nullopt;
+  api_write w{"eip-status/" + e.metadata.name,
+              resource_of<eip>(),
+              "",
+              e.metadata.name,
+              "status",
+              "application/merge-patch+json",
+              guarded(e.metadata, encode_eip_status_patch(d, e.status)),
+              e.metadata.resource_version,
+              {}};
+  const object_reference ref{"Eip",
+                             "",
+                             e.metadata.name,
+                             e.metadata.uid,
+                             std::string{api_version<eip>()},
+                             e.metadata.resource_version,
+                             ""};
+  for (auto& ev : pool_events(pp, e.status))
+    w.events.push_back({ref, std::move(ev)});
+  return w;
+}
+
+void plan_service_writes(const allocation_plan& plan,
+                         const allocation_view& world, const write_sink& sink) {
   emitter out{sink};
-  // Pools first: the ledger is written before the Services it records,
-  // and a pass cut short still reports the pools.
-  std::map<std::string, const eip*> eips;
-  for (const eip* e : world.eips)
-    eips.emplace(e->metadata.name, e);
-  for (const auto& pp : plan.pools) {
-    auto it = eips.find(pp.name);
-    if (it == eips.end() || it->second->metadata.deleting)
-      continue;
-    const eip& e = *it->second;
-    const eip_status d = desired_status(pp, e, now);
-    if (d == e.status)
-      continue;
-    api_write w{"eip-status/" + e.metadata.name,
-                resource_of<eip>(),
-                "",
-                e.metadata.name,
-                "status",
-                "application/merge-patch+json",
-                guarded(e.metadata, encode_eip_status_patch(d, e.status)),
-                e.metadata.resource_version,
-                {}};
-    const object_reference ref{"Eip",
-                               "",
-                               e.metadata.name,
-                               e.metadata.uid,
-                               std::string{api_version<eip>()},
-                               e.metadata.resource_version,
-                               ""};
-    for (auto& ev : pool_events(pp, e.status))
-      w.events.push_back({ref, std::move(ev)});
-    out.write(std::move(w));
-  }
   std::map<std::string, const service*> services;
   for (const service* s : world.services)
     services.emplace(object_key(s->metadata), s);
@@ -213,12 +225,21 @@ write_batch plan_writes(const allocation_plan& plan,
                         const allocation_view& world,
                         std::chrono::system_clock::time_point now) {
   write_batch out;
-  plan_writes(plan, world, now,
-              {[&](api_write&& w) {
-                 out.writes.push_back(std::move(w));
-                 return true;
-               },
-               [&](event_write&& e) { out.events.push_back(std::move(e)); }});
+  // The ledger is written before the Services it records.
+  std::map<std::string, const eip*> eips;
+  for (const eip* e : world.eips)
+    eips.emplace(e->metadata.name, e);
+  for (const auto& pp : plan.pools)
+    if (auto it = eips.find(pp.name); it != eips.end())
+      if (auto w = plan_pool_write(pp, *it->second, now))
+        out.writes.push_back(std::move(*w));
+  plan_service_writes(
+    plan, world,
+    {[&](api_write&& w) {
+       out.writes.push_back(std::move(w));
+       return true;
+     },
+     [&](event_write&& e) { out.events.push_back(std::move(e)); }});
   return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,11 @@ struct event_write {
   object_reference object;
   planned_event event;
 };
+
+/// The request the Event recorder takes: `action` (events.k8s.io/v1) from
+/// the reason — Release, Validate (pool Events) or Allocate.
+event_request to_event_request(const event_write& e,
+                               std::string reporting_instance);
 
 struct api_write {
   /// What the write converges; the shell keeps one in flight per key.
@@ -58,21 +64,30 @@ struct write_batch {
 std::vector<planned_event> pool_events(const pool_plan& pp,
                                        const eip_status& observed);
 
-/// Where a pass delivers its writes, in order (pools, then Services by
-/// namespace/name): `write` returns false to receive no more writes (the
-/// shell takes what it can send now and plans again later); `failure`
-/// still gets every AllocationFailed of the pass.
+/// The /status merge patch that makes Eip `e` look like `pp` (OpenELB's
+/// fields and porter's conditions, guarded by the resourceVersion it was
+/// planned from) with the pool Events it reports; nullopt when converged
+/// or the Eip is being deleted. `now` stamps conditions whose status
+/// changed (lastTransitionTime).
+std::optional<api_write>
+plan_pool_write(const pool_plan& pp, const eip& e,
+                std::chrono::system_clock::time_point now);
+
+/// Where a pass delivers its Service writes, in order (by namespace/name):
+/// `write` returns false to receive no more writes (the shell takes what it
+/// can send now and plans again later); `failure` still gets every
+/// AllocationFailed of the pass.
 struct write_sink {
   std::function<bool(api_write&&)> write;
   std::function<void(event_write&&)> failure;
 };
 
-/// `now` stamps conditions whose status changed (lastTransitionTime).
-void plan_writes(const allocation_plan& plan, const allocation_view& world,
-                 std::chrono::system_clock::time_point now,
-                 const write_sink& sink);
+/// Per Service: status ingress, pool label, finalizer, Events.
+void plan_service_writes(const allocation_plan& plan,
+                         const allocation_view& world, const write_sink& sink);
 
-/// Every write and failure Event of the pass.
+/// Every write and failure Event of the pass: the pools', then the
+/// Services'.
 write_batch plan_writes(const allocation_plan& plan,
                         const allocation_view& world,
                         std::chrono::system_clock::time_point now);

@@ -180,14 +180,15 @@ TEST(AllocationWrites, SinkThatStopsGetsNoMoreWritesButEveryFailure) {
   auto plan = plan_allocations(w);
   std::vector<std::string> taken;
   std::vector<std::string> failures;
-  plan_writes(plan, view_of(w), now,
-              {[&](api_write&& x) {
-                 taken.push_back(x.key);
-                 return taken.size() < 2;
-               },
-               [&](event_write&& e) { failures.push_back(e.object.name); }});
-  EXPECT_EQ(taken, (std::vector<std::string>{"eip-status/pool-a",
-                                             "service-status/default/a"}));
+  plan_service_writes(
+    plan, view_of(w),
+    {[&](api_write&& x) {
+       taken.push_back(x.key);
+       return taken.size() < 2;
+     },
+     [&](event_write&& e) { failures.push_back(e.object.name); }});
+  EXPECT_EQ(taken, (std::vector<std::string>{"service-status/default/a",
+                                             "service-label/default/a"}));
   EXPECT_EQ(failures, (std::vector<std::string>{"c"}));
 }
 
