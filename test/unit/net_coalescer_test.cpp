@@ -1,0 +1,26 @@
+// Leading-edge coalescing (net/coalescer.hpp; issue #8 item 1: changes are
+// planned "within one coalescing window", a lone change at once).
+#include <gtest/gtest.h>
+
+#include "net/coalescer.hpp"
+
+namespace porter::net {
+namespace {
+
+using namespace std::chrono_literals;
+using clock = coalescer::clock;
+
+TEST(Coalescer, LoneChangeRunsAtOnceBurstWaitsForTheWindow) {
+  coalescer c{50ms};
+  const auto t0 = clock::time_point{} + 1h;
+  EXPECT_EQ(c.on_change(t0), clock::duration::zero()); // first ever: now
+  EXPECT_EQ(c.on_change(t0 + 1ms), std::nullopt);      // already pending
+  c.on_pass(t0 + 1ms);
+  EXPECT_EQ(c.on_change(t0 + 11ms), clock::duration{40ms}); // in the window
+  EXPECT_EQ(c.on_change(t0 + 20ms), std::nullopt);
+  c.on_pass(t0 + 51ms);
+  EXPECT_EQ(c.on_change(t0 + 200ms), clock::duration::zero()); // quiet again
+}
+
+} // namespace
+} // namespace porter::net
