@@ -135,6 +135,21 @@ int run_cli(int argc, char** argv) {
   manager->add_flag("--default-class", manager_cmd.default_class,
                     "also serve LoadBalancer Services without a class");
   manager
+    ->add_option("--node-name", manager_cmd.node_name,
+                 "the node this replica runs on (routerId fallback, BgpPeer "
+                 "nodeSelector)")
+    ->envname("NODE_NAME");
+  manager->add_option("--node-selector", manager_cmd.node_selector,
+                      "only nodes matching this label selector (k=v,k!=v,k,!k) "
+                      "are next hops");
+  manager->add_option("--bgp-config", manager_cmd.bgp_config,
+                      "gobgp-style config.toml (as in Porter's "
+                      "config/bgp/config.toml) instead of BgpConf/BgpPeer");
+  manager
+    ->add_option("--shutdown-grace", manager_cmd.shutdown_grace,
+                 "seconds a stopping leader keeps advertising")
+    ->capture_default_str();
+  manager
     ->add_option("--admin-listen", manager_cmd.admin_listen,
                  "HOST:PORT of /healthz and /readyz (port 0: any free "
                  "port; empty: off)")

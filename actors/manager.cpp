@@ -13,9 +13,11 @@
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/runtime.hpp"
+#include "actors/watch_cache.hpp"
 #include "k8s/allocation_writes.hpp"
 #include "k8s/io/api_client.hpp"
 #include "k8s/io/api_ops.hpp"
+#include "net/coalescer.hpp"
 #include "net/io/readiness.hpp"
 
 namespace porter {
@@ -36,27 +38,7 @@ namespace porter {
 namespace {
 
 template <class T>
-using cache = std::map<std::string, std::shared_ptr<const T>>;
-
-template <class T>
-void apply(cache<T>& c, const watch_batch<T>& b) {
-  for (const auto& d : b.deltas) {
-    auto key = object_key(d.object->metadata);
-    if (d.type == k8s::delta_type::deleted)
-      c.erase(key);
-    else
-      c[key] = d.object;
-  }
-}
-
-template <class T>
-std::vector<const T*> values(const cache<T>& c) {
-  std::vector<const T*> out;
-  out.reserve(c.size());
-  for (const auto& [key, obj] : c)
-    out.push_back(obj.get());
-  return out;
-}
+using cache = watch_cache<T>;
 
 class manager_state {
 public:
@@ -66,33 +48,58 @@ public:
 
   caf::behavior make_behavior(manager_args args) {
     args_ = std::move(args);
+    coalescer_ = net::coalescer{args_.coalesce};
     auto me = caf::actor_cast<caf::actor>(self_);
     for (int i = 0; i < static_cast<int>(watched::count); ++i)
       report(static_cast<watched>(i), false, "not synced");
-    auto watch = [&](auto tag) {
-      using T = typename decltype(tag)::type;
-      auto w = watch_of<T>(args_.client);
-      w.subscribers = {me};
-      auto h = spawn_watcher<T>(self_->system(), std::move(w));
-      self_->link_to(h);
-      children_.push_back(h);
-    };
-    watch(type_tag<k8s::service>{});
-    watch(type_tag<k8s::eip>{});
-    watch(type_tag<k8s::namespace_object>{});
-    watch(type_tag<k8s::endpoint_slice>{});
-    watch(type_tag<k8s::node>{});
     event_recorder_args rec;
     rec.client = args_.client;
     recorder_ = spawn_event_recorder(self_->system(), rec);
     children_.push_back(recorder_);
-    elector_args el{args_.client, args_.election, {me}};
+    grace_ = args_.announce.grace;
+    auto ann = std::move(args_.announce);
+    ann.client = args_.client;
+    ann.recorder = recorder_;
+    ann.readiness = args_.readiness;
+    ann.reporting_instance = args_.reporting_instance;
+    announcer_ = spawn_announcer(self_->system(), std::move(ann));
+    self_->monitor(announcer_);
+    children_.push_back(announcer_);
+    auto watch = [&](auto tag, std::vector<caf::actor> subscribers,
+                     std::string namespace_ = {}) {
+      using T = typename decltype(tag)::type;
+      auto w = watch_of<T>(args_.client);
+      w.subscribers = std::move(subscribers);
+      w.namespace_ = std::move(namespace_);
+      auto h = spawn_watcher<T>(self_->system(), std::move(w));
+      self_->link_to(h);
+      children_.push_back(h);
+    };
+    watch(type_tag<k8s::service>{}, {me, announcer_});
+    watch(type_tag<k8s::eip>{}, {me});
+    watch(type_tag<k8s::namespace_object>{}, {me});
+    // The next hops of an EIP and the BGP configuration (issue #8).
+    watch(type_tag<k8s::endpoint_slice>{}, {announcer_});
+    watch(type_tag<k8s::node>{}, {announcer_});
+    watch(type_tag<k8s::bgp_conf>{}, {announcer_});
+    watch(type_tag<k8s::bgp_peer>{}, {announcer_});
+    watch(type_tag<k8s::secret>{}, {announcer_}, args_.secrets_namespace);
+    elector_args el{args_.client, args_.election, {me, announcer_}};
     elector_ = spawn_leader_elector(self_->system(), std::move(el));
-    self_->link_to(elector_);
+    self_->monitor(elector_);
     children_.push_back(elector_);
     self_->set_exit_handler([this](caf::exit_msg& msg) { on_exit(msg); });
     // A pool actor that died is spawned again by the next pass.
+    // The elector and the announcer are monitored rather than linked: their
+    // end is awaited on shutdown (an exit from a link did not reach the
+    // exit handler while it ran, so the wait always timed out), and fatal
+    // otherwise.
     self_->set_down_handler([this](caf::down_msg& msg) {
+      if (msg.source == elector_.address()
+          || msg.source == announcer_.address()) {
+        on_child_down(msg);
+        return;
+      }
       for (auto it = pools_.begin(); it != pools_.end(); ++it)
         if (it->second.address() == msg.source) {
           pools_.erase(it);
@@ -108,12 +115,7 @@ public:
       [this](const watch_batch<k8s::namespace_object>& b) {
         on(namespaces_, b, watched::namespaces);
       },
-      [this](const watch_batch<k8s::endpoint_slice>& b) {
-        on(endpoint_slices_, b, watched::endpoint_slices);
-      },
-      [this](const watch_batch<k8s::node>& b) {
-        on(nodes_, b, watched::nodes);
-      },
+
       [this](atoms::role_atom, bool leading, const std::string&) {
         if (leading != leading_)
           log::info(leading ? "manager_leading" : "manager_following", {});
@@ -134,17 +136,9 @@ private:
     using type = T;
   };
 
-  enum class watched : std::uint8_t {
-    services,
-    eips,
-    namespaces,
-    endpoint_slices,
-    nodes,
-    count
-  };
+  enum class watched : std::uint8_t { services, eips, namespaces, count };
   static constexpr const char* check_names[]
-    = {"watch services", "watch eips", "watch namespaces",
-       "watch endpointslices", "watch nodes"};
+    = {"watch services", "watch eips", "watch namespaces"};
 
   void report(watched w, bool ok, std::string detail) {
     if (args_.readiness)
@@ -159,10 +153,7 @@ private:
       synced_[static_cast<int>(w)] = true;
       report(w, true, std::to_string(c.size()) + " cached");
     }
-    // The next hops of an EIP (issue #8) come from EndpointSlices and
-    // Nodes; allocation does not read them.
-    if (w != watched::endpoint_slices && w != watched::nodes)
-      schedule();
+    schedule();
   }
 
   bool allocation_inputs_synced() const {
@@ -174,15 +165,19 @@ private:
   // Bursts of deltas (a relist, kubectl apply -f of many objects) become
   // one plan.
   void schedule() {
-    if (armed_)
+    auto delay = coalescer_.on_change(net::coalescer::clock::now());
+    if (!delay)
       return;
-    armed_ = true;
-    self_->delayed_send(self_, args_.coalesce, atoms::timer_atom_v,
-                        ++timer_generation_);
+    if (*delay == net::coalescer::clock::duration::zero())
+      self_->send(self_, atoms::timer_atom_v, ++timer_generation_);
+    else
+      self_->delayed_send(
+        self_, std::chrono::duration_cast<std::chrono::microseconds>(*delay),
+        atoms::timer_atom_v, ++timer_generation_);
   }
 
   void reconcile() {
-    armed_ = false;
+    coalescer_.on_pass(net::coalescer::clock::now());
     if (!allocation_inputs_synced())
       return; // never plan from a partial world
     k8s::allocation_view world{values(eips_),
@@ -351,12 +346,12 @@ private:
   }
 
   // The elector releases the Lease before it quits, and the process must
-  // not end before that PUT is answered: the manager quits when the
-  // elector's exit comes back over the link (or after 5 s at most).
+  // not end before that PUT is answered; a leading announcer keeps its
+  // routes for the handover grace. The manager quits when both exits came
+  // back over the links (or after grace + 5 s at most).
   void on_exit(const caf::exit_msg& msg) {
     if (quitting_) {
-      if (msg.source == elector_.address()
-          || msg.reason == caf::sec::request_timeout)
+      if (msg.reason == caf::sec::request_timeout)
         self_->quit(reason_);
       return;
     }
@@ -367,8 +362,22 @@ private:
     for (const auto& [name, pool] : pools_)
       self_->send_exit(pool, msg.reason);
     self_->delayed_send(
-      self_, std::chrono::seconds{5},
+      self_, grace_ + std::chrono::seconds{5},
       caf::exit_msg{self_->address(), caf::sec::request_timeout});
+  }
+
+  void on_child_down(const caf::down_msg& msg) {
+    const bool elector = msg.source == elector_.address();
+    (elector ? elector_done_ : announcer_done_) = true;
+    if (!quitting_) {
+      log::error("manager_child_failed",
+                 {{"child", elector ? "leader_elector" : "announcer"},
+                  {"reason", to_string(msg.reason)}});
+      on_exit(caf::exit_msg{msg.source, msg.reason});
+      return;
+    }
+    if (elector_done_ && announcer_done_)
+      self_->quit(reason_);
   }
 
   caf::event_based_actor* self_;
@@ -376,14 +385,12 @@ private:
   cache<k8s::service> services_;
   cache<k8s::eip> eips_;
   cache<k8s::namespace_object> namespaces_;
-  cache<k8s::endpoint_slice> endpoint_slices_;
-  cache<k8s::node> nodes_;
   bool synced_[static_cast<int>(watched::count)] = {};
   bool leading_ = false;
   bool quitting_ = false;
   caf::error reason_;
-  bool armed_ = false;
   std::uint64_t timer_generation_ = 0;
+  net::coalescer coalescer_{std::chrono::milliseconds{50}};
   /// key → the Events to record once that write succeeds
   std::map<std::string, std::vector<k8s::event_write>> in_flight_;
   std::map<std::string, std::string> reported_failures_; ///< key → message
@@ -392,6 +399,10 @@ private:
   std::deque<std::string> queue_order_;
   caf::actor recorder_;
   caf::actor elector_;
+  caf::actor announcer_;
+  std::chrono::milliseconds grace_{0};
+  bool elector_done_ = false;
+  bool announcer_done_ = false;
   std::vector<caf::actor> children_;
   std::map<std::string, caf::actor> pools_; ///< Eip name → its eip_pool
 };

@@ -3,6 +3,8 @@
 // changes — asks the pure allocation planner (k8s/allocation_plan.hpp) what
 // every Service and pool should have. Every replica plans (a follower stays
 // warm); only the Lease leader writes the plan's difference to the cluster.
+// Its children: the watchers, the leader elector, the Event recorder, one
+// eip_pool per Eip, and the announcer (issue #8) with the BGP speaker.
 #pragma once
 
 #include <chrono>
@@ -10,6 +12,7 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/announcer.hpp"
 #include "k8s/leader_election.hpp"
 
 namespace porter::k8s::io {
@@ -31,6 +34,11 @@ struct manager_args {
   std::string reporting_instance; ///< Events' reportingInstance (pod)
   /// /readyz checks the manager keeps (one per watch); may be null.
   std::shared_ptr<net::io::readiness> readiness;
+  /// The BGP side (issue #8); the manager fills in the client, recorder,
+  /// readiness and reporting instance.
+  announcer_args announce;
+  /// Secrets the BgpPeers refer to are read from this namespace.
+  std::string secrets_namespace;
 };
 
 caf::actor spawn_manager(caf::actor_system& sys, manager_args args);

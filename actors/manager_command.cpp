@@ -1,6 +1,8 @@
 #include "actors/manager_command.hpp"
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <caf/all.hpp>
 
@@ -9,6 +11,7 @@
 #include "actors/runtime.hpp"
 #include "k8s/io/api_client.hpp"
 #include "k8s/io/load_config.hpp"
+#include "k8s/selector_text.hpp"
 #include "net/io/http_endpoint.hpp"
 #include "net/io/readiness.hpp"
 #include "net/io/tcp.hpp"
@@ -66,6 +69,36 @@ int run_manager(const manager_command& cmd) {
   }
   args.client = *client;
   args.default_class = cmd.default_class;
+  args.secrets_namespace = args.election.lease_namespace;
+  args.announce.io = io;
+  args.announce.node_name = cmd.node_name;
+  args.announce.default_class = cmd.default_class;
+  args.announce.grace = seconds(cmd.shutdown_grace);
+  if (!cmd.node_selector.empty()) {
+    auto sel = k8s::parse_label_selector(cmd.node_selector);
+    if (!sel) {
+      std::cerr << "porter manager: --node-selector: " << sel.error() << "\n";
+      return 1;
+    }
+    args.announce.node_selector = std::move(*sel);
+  }
+  if (!cmd.bgp_config.empty()) {
+    std::ifstream in{cmd.bgp_config};
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      std::cerr << "porter manager: --bgp-config " << cmd.bgp_config
+                << ": cannot read it\n";
+      return 1;
+    }
+    auto sc = bgp::parse_static_config(text.str());
+    if (!sc) {
+      std::cerr << "porter manager: --bgp-config " << cmd.bgp_config << ": "
+                << sc.error() << "\n";
+      return 1;
+    }
+    args.announce.static_config = std::move(*sc);
+  }
   args.reporting_instance = cmd.identity;
   args.readiness = std::make_shared<net::io::readiness>();
   std::unique_ptr<net::io::http_endpoint> admin;

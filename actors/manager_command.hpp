@@ -23,6 +23,12 @@ struct manager_command {
   bool default_class = false;
   /// /healthz, /readyz (and, with issue #11, /metrics, /debug/); empty: off.
   std::string admin_listen = "127.0.0.1:9610";
+  /// The node this replica runs on (routerId fallback, BgpPeer
+  /// nodeSelector); the Deployment sets NODE_NAME from spec.nodeName.
+  std::string node_name;
+  std::string node_selector; ///< which nodes may be next hops
+  std::string bgp_config;    ///< static config.toml instead of the CRDs
+  double shutdown_grace = 5; ///< seconds a stopping leader keeps its routes
   double lease_duration = 15, renew_deadline = 10, retry_period = 2;
 };
 

@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# Interop (issue #8 item 4): `porter manager` announces EIPs from the cluster
+# to a real BIRD 2 switch; BIRD's kernel FIB is the judge. The API server
+# emulator and BIRD share the switch namespace; each manager replica has its
+# own namespace on the switch's bridge, like pods on two nodes.
+#   1 a Service (ETP Local) with endpoints on 3 of 5 nodes → 3 next hops
+#   2 scaled to 1 endpoint → 1; 3 ETP Cluster → all 5 Ready nodes;
+#   4 a node NotReady → 4; 5 ETP Local, last endpoint gone → withdrawn
+#   6 a second replica; leader SIGTERM → the route never leaves the FIB
+#     (polled every 10 ms across the handover)
+#   7 leader kill -9 → the route stays (graceful restart, stale) and the
+#     new leader refreshes it within LeaseDuration + 2 s
+#   8 Service deleted → withdrawn, IP back in the pool
+#
+#   SW netns: br0 10.96.N.1/24, BIRD AS 65000, API server on 10.96.N.1
+#   M1 netns: eth0 10.96.N.2 (replica m1, node-1)   both AS 65100
+#   M2 netns: eth0 10.96.N.3 (replica m2, node-2)
+#   nodes node-1..5 = 10.96.N.11-15 (permanent neighbours on br0)
+#
+# Usage (root): manager_bgp_test.sh bird <path-to-porter>
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+
+interop_parse_args "bird=20" "$@" # sets daemon, probe (= porter), net
+interop_init "manager_bgp_$daemon"
+require_switch_binaries "$daemon" kubectl
+require_probe "$probe"
+porter=$probe
+
+readonly SW_AS=65000 PORTER_AS=65100 SW_IP=10.96.$net.1
+readonly M1_IP=10.96.$net.2 M2_IP=10.96.$net.3 EIP=10.200.$net.10
+readonly PREFIX=$EIP/32 LEASE=4
+readonly N1=10.96.$net.11 N2=10.96.$net.12 N3=10.96.$net.13 N4=10.96.$net.14 \
+  N5=10.96.$net.15
+sfx=$(short_suffix)
+readonly NS_SW=pim-sw-$sfx NS_M1=pim-m1-$sfx NS_M2=pim-m2-$sfx
+starts=0
+
+# ------------------------------------------------------------- topology ----
+netns_add "$NS_SW"
+ip -n "$NS_SW" link add br0 type bridge
+ip -n "$NS_SW" addr add "$SW_IP/24" dev br0
+ip -n "$NS_SW" link set br0 up
+for m in 1 2; do
+  ns_var=NS_M$m ip_var=M${m}_IP
+  netns_add "${!ns_var}"
+  ip link add "sw-m$m" netns "$NS_SW" type veth peer name eth0 netns "${!ns_var}"
+  ip -n "$NS_SW" link set "sw-m$m" master br0 up
+  ip -n "${!ns_var}" addr add "${!ip_var}/24" dev eth0
+  ip -n "${!ns_var}" link set eth0 up
+done
+static_neighbours "$NS_SW" br0 "10.96.$net." 11 12 13 14 15
+
+# ----------------------------------------------------------------- BIRD ----
+cat >"$WORK/bird.conf" <<EOF
+$(bird_conf_head "$SW_IP")
+$(bird_kernel_multipath ipv4)
+template bgp replica {
+  local $SW_IP as $SW_AS;
+  graceful restart on;   # keep a crashed leader's routes (stale)
+$(bird_fast_retry)
+  ipv4 { import all; export none; add paths rx; };
+}
+protocol bgp m1 from replica { neighbor $M1_IP as $PORTER_AS; }
+protocol bgp m2 from replica { neighbor $M2_IP as $PORTER_AS; }
+EOF
+bird_launch "$NS_SW" "bird-$((++starts))"
+sw_fib() { fib_nexthops "$NS_SW" "$PREFIX"; }
+dump_view() {
+  birdc_sw show protocols all
+  birdc_sw show route all
+  ip -n "$NS_SW" route show
+}
+
+# ----------------------------------------------------------- API server ----
+start_bg apiserver ip netns exec "$NS_SW" "$porter" --log-level warn sim \
+  apiserver --listen "$SW_IP:0" --tls --token interop \
+  --kubeconfig-out "$WORK/kubeconfig"
+poll_until 10 test -s "$WORK/kubeconfig" || fail "API server did not start"
+k() { ip netns exec "$NS_SW" kubectl --kubeconfig "$WORK/kubeconfig" \
+  --request-timeout=20s "$@"; }
+k apply -k "$here/../../config/crd" >/dev/null
+k create namespace porter-system >/dev/null
+poll_until 10 k get eips >/dev/null 2>&1 || fail "CRDs not served"
+
+node_json() { # node_json <name> <ip> <Ready status>
+  printf '{"apiVersion":"v1","kind":"Node","metadata":{"name":"%s"},' "$1"
+  printf '"status":{"addresses":[{"type":"InternalIP","address":"%s"}],' "$2"
+  printf '"conditions":[{"type":"Ready","status":"%s"}]}}' "$3"
+}
+i=0
+for ip in $N1 $N2 $N3 $N4 $N5; do
+  i=$((i + 1))
+  node_json "node-$i" "$ip" True | k create -f - >/dev/null
+done
+k apply -f - >/dev/null <<EOF
+apiVersion: network.kubesphere.io/v1alpha2
+kind: Eip
+metadata:
+  name: pool
+  annotations: {eip.openelb.kubesphere.io/is-default-eip: "true"}
+spec: {address: 10.200.$net.10-10.200.$net.20}
+---
+apiVersion: network.kubesphere.io/v1alpha2
+kind: BgpConf
+metadata: {name: default}
+spec: {as: $PORTER_AS, listenPort: 17900}
+---
+apiVersion: network.kubesphere.io/v1alpha2
+kind: BgpPeer
+metadata: {name: tor}
+spec:
+  conf: {neighborAddress: $SW_IP, peerAs: $SW_AS}
+  gracefulRestart: {enabled: true, restartTime: 30}
+  afiSafis:
+  - config: {family: {afi: AFI_IP, safi: SAFI_UNICAST}, enabled: true}
+    addPaths: {config: {sendMax: 8}}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: default
+  annotations: {lb.kubesphere.io/v1alpha1: porter}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  ports: [{port: 80, protocol: TCP}]
+EOF
+slice() { # slice <node...>: the EndpointSlice of web, one endpoint per node
+  local n eps=""
+  for n in "$@"; do
+    eps+="{\"addresses\":[\"10.244.0.${n#node-}\"],\"conditions\":{\"ready\":true},\"nodeName\":\"$n\"},"
+  done
+  printf '{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"web-x","namespace":"default","labels":{"kubernetes.io/service-name":"web"}},"addressType":"IPv4","endpoints":[%s],"ports":[{"port":8080,"protocol":"TCP"}]}' "${eps%,}" \
+    | k apply -f - >/dev/null
+}
+slice node-1 node-2 node-3
+
+# ------------------------------------------------------------- managers ----
+declare -A mpid=()
+start_manager() { # start_manager <1|2>
+  local ns_var=NS_M$1
+  start_bg "m$1" ip netns exec "${!ns_var}" "$porter" manager \
+    --kubeconfig "$WORK/kubeconfig" --namespace porter-system \
+    --identity "m$1" --node-name "node-$1" --admin-listen 127.0.0.1:0 \
+    --lease-duration "$LEASE" --renew-deadline 3 --retry-period 1 \
+    --shutdown-grace 2
+  mpid[$1]=$LAST_PID
+}
+holder() {
+  k get lease -n porter-system porter-manager -o jsonpath='{.spec.holderIdentity}'
+}
+holder_is() { [ "$(holder)" = "$1" ]; }
+start_manager 1
+fib_is() { [ "$(sw_fib)" = "$1" ]; }
+expect_fib() { # expect_fib <step> <what> <next hops...>
+  local step=$1 what=$2 t0
+  t0=$(now_us)
+  shift 2
+  poll_until 15 fib_is "$*" ||
+    fail "step $step ($what): BIRD's FIB for $PREFIX: '$(sw_fib)', want '$*'"
+  step_ok "$step" "$what" "$t0"
+}
+expect_fib 1 "endpoints on 3 of 5 nodes → 3 next hops" "$N1 $N2 $N3"
+echo "--- BIRD's view, 3-node case ---"
+birdc_sw show route all "$PREFIX"
+ip -n "$NS_SW" route show "$PREFIX"
+echo "---"
+
+slice node-2
+expect_fib 2 "scaled to 1 endpoint → 1 next hop" "$N2"
+k patch svc web --type merge -p '{"spec":{"externalTrafficPolicy":"Cluster"}}' >/dev/null
+expect_fib 3 "ETP Cluster → all 5 Ready nodes" "$N1 $N2 $N3 $N4 $N5"
+k patch node node-5 --subresource=status --type merge \
+  -p '{"status":{"conditions":[{"type":"Ready","status":"False"}]}}' >/dev/null
+expect_fib 4 "a node NotReady → 4" "$N1 $N2 $N3 $N4"
+k patch svc web --type merge -p '{"spec":{"externalTrafficPolicy":"Local"}}' >/dev/null
+slice
+expect_fib 5 "ETP Local, last endpoint gone → withdrawn" ""
+events() {
+  k get events -A -o jsonpath='{range .items[*]}{.reason}{"\n"}{end}'
+  k get events.v1.events.k8s.io -A -o jsonpath='{range .items[*]}{.reason}{"\n"}{end}'
+}
+has_event() { events | grep -q "$1"; }
+poll_until 10 has_event NoEligibleNode || fail "step 5: no NoEligibleNode Event"
+
+# --- failover: SIGTERM of the leader keeps the route in the FIB -------------
+k patch svc web --type merge -p '{"spec":{"externalTrafficPolicy":"Cluster"}}' >/dev/null
+expect_fib 6a "back to ETP Cluster" "$N1 $N2 $N3 $N4"
+start_manager 2
+established() { birdc_sw show protocols "$1" | grep -q Established; }
+poll_until 15 established m2 || fail "step 6: replica m2's session did not come up"
+[ "$(holder)" = m1 ] || fail "step 6: m1 should lead, holder is '$(holder)'"
+# The FIB is polled every 10 ms in the background across the handover.
+fib_poller() {
+  local gaps=0 polls=0
+  while [ ! -e "$WORK/poll.stop" ]; do
+    polls=$((polls + 1))
+    [ -n "$(ip -n "$NS_SW" route show "$PREFIX")" ] || gaps=$((gaps + 1))
+    sleep 0.01
+  done
+  echo "$gaps $polls" >"$WORK/poll.result"
+}
+fib_poller &
+poller=$!
+t0=$(now_us)
+kill -TERM "${mpid[1]}"
+m1_gone() { pid_dead "${mpid[1]}"; }
+poll_until 15 m1_gone || fail "step 6: m1 did not stop after SIGTERM"
+poll_until 5 holder_is m2 || fail "step 6: m2 did not take over (holder '$(holder)')"
+sleep 1 # the old leader's Cease has been handled by BIRD
+touch "$WORK/poll.stop"
+wait "$poller"
+read -r gaps polls <"$WORK/poll.result"
+[ "$gaps" -eq 0 ] || fail "step 6: the route left BIRD's FIB in $gaps of $polls polls"
+step_ok 6 "SIGTERM handover, route in the FIB at every one of $polls polls" "$t0"
+expect_fib 6b "m2 announces" "$N1 $N2 $N3 $N4"
+
+# --- kill -9: graceful restart keeps the route, the new leader refreshes ---
+start_manager 1
+poll_until 15 established m1 || fail "step 7: m1's session did not come back"
+t0=$(now_us)
+kill -9 "${mpid[2]}"
+poll_until $((LEASE + 2)) holder_is m1 ||
+  fail "step 7: m1 did not lead within LeaseDuration + 2 s"
+fib_is "$N1 $N2 $N3 $N4" || fail "step 7: route changed after kill -9: '$(sw_fib)'"
+m1_announces() { birdc_sw show route all "$PREFIX" protocol m1 | grep -q "$N1"; }
+poll_until 5 m1_announces || fail "step 7: m1 did not refresh the route"
+step_ok 7 "kill -9: route kept, refreshed by the new leader" "$t0"
+# The crashed replica comes back as a follower: its End-of-RIB without
+# routes ends BIRD's stale copy of its old ones (RFC 4724 §4.2).
+start_manager 2
+m2_stale_gone() { ! birdc_sw show route all "$PREFIX" protocol m2 | grep -q "$N1"; }
+poll_until 15 m2_stale_gone || fail "step 7: m2's stale routes stay after it came back"
+
+# --- Service deleted → withdrawn, IP back -------------------------------
+k delete svc web --wait=false >/dev/null
+expect_fib 8 "Service deleted → withdrawn" ""
+pool_empty() { [ "$(k get eip pool -o jsonpath='{.status.usage}')" = 0 ]; }
+poll_until 10 pool_empty || fail "step 8: the pool's usage is not 0"
+log "PASS"
