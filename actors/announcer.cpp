@@ -129,10 +129,11 @@ private:
 
   void pass() {
     coalescer_.on_pass(net::coalescer::clock::now());
-    if (!synced())
-      return; // never announce from a partial world
-    configure();
-    announce();
+    if (synced()) { // never announce from a partial world
+      configure();
+      announce();
+    }
+    coalescer_.on_pass_end(net::coalescer::clock::now());
   }
 
   // ---- configuration --------------------------------------------------------

@@ -178,6 +178,11 @@ private:
 
   void reconcile() {
     coalescer_.on_pass(net::coalescer::clock::now());
+    plan_and_write();
+    coalescer_.on_pass_end(net::coalescer::clock::now());
+  }
+
+  void plan_and_write() {
     if (!allocation_inputs_synced())
       return; // never plan from a partial world
     k8s::allocation_view world{values(eips_),
@@ -190,7 +195,7 @@ private:
       return; // followers stay warm; only the leader writes
     // Each pass queues afresh what cannot be sent yet, up to max_queued;
     // the rest waits for a later pass (every answer schedules one), so a
-    // burst of 10k Services holds a few hundred writes, not 30k.
+    // burst of 10k Services holds at most 2,048 queued writes, not 30k.
     queued_.clear();
     queue_order_.clear();
     std::set<std::string> planned;
@@ -270,7 +275,7 @@ private:
   // client's pool); the rest wait in order, one per key, and a newer plan
   // replaces a queued write of the same key.
   static constexpr std::size_t max_in_flight = 16;
-  static constexpr std::size_t max_queued = 256;
+  static constexpr std::size_t max_queued = 2048;
 
   void send(k8s::api_write w) {
     if (in_flight_.count(w.key) != 0)
