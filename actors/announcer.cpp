@@ -13,7 +13,11 @@
 #include "bgp/desired_routes.hpp"
 #include "k8s/allocation_writes.hpp"
 #include "k8s/bgp_setup.hpp"
+#include "k8s/io/api_client.hpp"
+#include "k8s/io/api_ops.hpp"
 #include "k8s/next_hops.hpp"
+#include "k8s/objects.hpp"
+#include "k8s/peer_status.hpp"
 #include "net/coalescer.hpp"
 #include "net/io/readiness.hpp"
 
@@ -74,9 +78,15 @@ public:
           pass();
       },
       [this](atoms::peer_event_atom, const peer_event& ev) {
-        if (ev.kind == "established" || ev.kind == "down")
+        if (ev.kind == "established" || ev.kind == "down") {
           log::info("bgp_peer_" + ev.kind,
                     {{"peer", ev.peer}, {"detail", ev.detail}});
+          schedule_status(std::chrono::seconds{1});
+        }
+      },
+      [this](atoms::stats_atom) {
+        status_armed_ = false;
+        report_status();
       },
       [this](atoms::release_atom) { finish(); },
     };
@@ -194,8 +204,10 @@ private:
       announced_.reset(); // the new speaker gets the table below
     }
     std::set<std::string> names;
+    peer_configs_.clear();
     for (const auto& p : s.peers) {
       names.insert(p.name);
+      peer_configs_.emplace(p.name, p);
       // The speaker keeps an unchanged peer as it is; a changed one resets
       // only that session.
       self_->send(speaker_, atoms::add_peer_atom_v, p);
@@ -245,6 +257,46 @@ private:
       if (auto it = peers_.find(p.name); it != peers_.end())
         return it->second->metadata.uid;
     return {};
+  }
+
+  // ---- BgpPeer status -------------------------------------------------------
+
+  // Issue #8 item 2: per replica the session state, uptime, last error and
+  // paths advertised, in status.nodesPeerStatus[<replica>]; on every session
+  // change (at most once a second) and every 30 s. Each replica writes its
+  // own entry, leader or not.
+  void schedule_status(std::chrono::milliseconds delay) {
+    if (status_armed_ || quitting_)
+      return;
+    status_armed_ = true;
+    self_->delayed_send(self_, delay, atoms::stats_atom_v);
+  }
+
+  void report_status() {
+    schedule_status(std::chrono::seconds{30});
+    if (!speaker_ || args_.static_config || args_.reporting_instance.empty())
+      return;
+    self_->request(speaker_, std::chrono::seconds{2}, atoms::stats_atom_v)
+      .then([this](std::vector<bgp::peer_stats>& all) {
+        const auto now = std::chrono::system_clock::now();
+        for (const auto& st : all) {
+          auto it = peer_configs_.find(st.peer);
+          if (it == peer_configs_.end())
+            continue;
+          auto body = k8s::encode_bgp_peer_status_patch(
+            args_.reporting_instance,
+            k8s::make_peer_status(st, it->second, speaker_config_, now));
+          k8s::io::merge_patch(
+            *args_.client,
+            {k8s::resource_of<k8s::bgp_peer>(), "", st.peer, "status"},
+            std::move(body), [peer = st.peer](k8s::io::api_result r) {
+              if (!r)
+                log::debug(
+                  "bgp_peer_status_write_failed",
+                  {{"peer", peer}, {"error", k8s::to_string(r.error())}});
+            });
+        }
+      });
   }
 
   // ---- routes ---------------------------------------------------------------
@@ -339,6 +391,8 @@ private:
   caf::actor speaker_;
   bgp::speaker_config speaker_config_;
   std::set<std::string> peer_names_;
+  std::map<std::string, bgp::peer_config> peer_configs_;
+  bool status_armed_ = false;
   std::optional<std::vector<k8s::eip_route>> announced_;
   bool advertised_ = false;
   std::set<std::string> reported_;

@@ -3,6 +3,8 @@
 // timers.config, transport, gracefulRestart, afiSafis, nodeSelector, and
 // status.nodesPeerStatus. Go pointers become std::optional; uint32 fields
 // are range-checked.
+#include <limits>
+
 #include "k8s/object_fields.hpp"
 #include "k8s/objects.hpp"
 
@@ -213,6 +215,10 @@ decoded<void> decode_peer_state(const json_at& p, bgp_peer_state& out) {
     .read(uint32(p, "outQ"), out.out_q)
     .read(uint32(p, "flops"), out.flops)
     .str(p, "routerId", out.router_id)
+    .str(p, "lastError", out.last_error)
+    .read(detail::ranged(p, "advertisedPaths", 0,
+                         std::numeric_limits<std::int64_t>::max()),
+          out.advertised_paths)
     .done();
 }
 

@@ -208,6 +208,8 @@ void write_peer_state(json_writer& w, const bgp_peer_state& p) {
   w.num("outQ", p.out_q);
   w.num("flops", p.flops);
   w.str("routerId", p.router_id);
+  w.str("lastError", p.last_error);
+  w.num("advertisedPaths", p.advertised_paths);
   w.end_object();
 }
 

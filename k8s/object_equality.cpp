@@ -273,12 +273,12 @@ bool operator==(const bgp_peer_state& a, const bgp_peer_state& b) {
                   a.neighbor_address, a.peer_as, a.peer_group, a.peer_type,
                   a.queues, a.remove_private_as, a.route_flap_damping,
                   a.send_community, a.session_state, a.admin_state, a.out_q,
-                  a.flops, a.router_id)
+                  a.flops, a.router_id, a.last_error, a.advertised_paths)
          == std::tie(b.auth_password, b.description, b.local_as, b.messages,
                      b.neighbor_address, b.peer_as, b.peer_group, b.peer_type,
                      b.queues, b.remove_private_as, b.route_flap_damping,
                      b.send_community, b.session_state, b.admin_state, b.out_q,
-                     b.flops, b.router_id);
+                     b.flops, b.router_id, b.last_error, b.advertised_paths);
 }
 
 bool operator==(const bgp_timers_state& a, const bgp_timers_state& b) {

@@ -234,6 +234,10 @@ struct bgp_peer_state {
   std::uint32_t out_q = 0;
   std::uint32_t flops = 0;
   std::string router_id;
+  /// porter additions (not in OpenELB's schema): the last NOTIFICATION or
+  /// socket error, and the paths currently advertised.
+  std::string last_error;
+  std::int64_t advertised_paths = 0;
 };
 
 /// TimersState.

@@ -10,7 +10,9 @@
 #     (polled every 10 ms across the handover)
 #   7 leader kill -9 → the route stays (graceful restart, stale) and the
 #     new leader refreshes it within LeaseDuration + 2 s
-#   8 Service deleted → withdrawn, IP back in the pool
+#   8 editing one BgpPeer's hold time resets only that session
+#   9 Service deleted → withdrawn, IP back in the pool
+# Also: BgpPeer status.nodesPeerStatus[replica] shows the session.
 #
 #   SW netns: br0 10.96.N.1/24, BIRD AS 65000, API server on 10.96.N.1
 #   M1 netns: eth0 10.96.N.2 (replica m1, node-1)   both AS 65100
@@ -31,7 +33,7 @@ require_switch_binaries "$daemon" kubectl
 require_probe "$probe"
 porter=$probe
 
-readonly SW_AS=65000 PORTER_AS=65100 SW_IP=10.96.$net.1
+readonly SW_AS=65000 PORTER_AS=65100 SW_IP=10.96.$net.1 SW2_IP=10.96.$net.4
 readonly M1_IP=10.96.$net.2 M2_IP=10.96.$net.3 EIP=10.200.$net.10
 readonly PREFIX=$EIP/32 LEASE=4
 readonly N1=10.96.$net.11 N2=10.96.$net.12 N3=10.96.$net.13 N4=10.96.$net.14 \
@@ -44,6 +46,7 @@ starts=0
 netns_add "$NS_SW"
 ip -n "$NS_SW" link add br0 type bridge
 ip -n "$NS_SW" addr add "$SW_IP/24" dev br0
+ip -n "$NS_SW" addr add "$SW2_IP/24" dev br0 # a second peer (tor-b)
 ip -n "$NS_SW" link set br0 up
 for m in 1 2; do
   ns_var=NS_M$m ip_var=M${m}_IP
@@ -61,6 +64,7 @@ $(bird_conf_head "$SW_IP")
 $(bird_kernel_multipath ipv4)
 template bgp replica {
   local $SW_IP as $SW_AS;
+  strict bind on;        # tor and tor-b share neighbours: match by address
   graceful restart on;   # keep a crashed leader's routes (stale)
 $(bird_fast_retry)
   ipv4 { import all; export none; add paths rx; };
@@ -69,6 +73,26 @@ protocol bgp m1 from replica { neighbor $M1_IP as $PORTER_AS; }
 protocol bgp m2 from replica { neighbor $M2_IP as $PORTER_AS; }
 EOF
 bird_launch "$NS_SW" "bird-$((++starts))"
+# tor-b: a second switch (its own BIRD on 10.96.N.4), only to see that
+# editing one BgpPeer leaves the other session alone. One BIRD with two
+# protocols for the same neighbour address mixes up their connections.
+cat >"$WORK/bird-b.conf" <<EOF
+$(bird_conf_head "$SW2_IP")
+template bgp replica_b {
+  local $SW2_IP as $SW_AS;
+  strict bind on;
+$(bird_fast_retry)
+  ipv4 { import none; export none; add paths rx; };
+}
+protocol bgp m1b from replica_b { neighbor $M1_IP as $PORTER_AS; }
+protocol bgp m2b from replica_b { neighbor $M2_IP as $PORTER_AS; }
+EOF
+bird -p -c "$WORK/bird-b.conf" >"$WORK/bird-b-check.log" 2>&1 ||
+  fail "BIRD rejected bird-b.conf: $(cat "$WORK/bird-b-check.log")"
+start_bg bird-b ip netns exec "$NS_SW" bird -f -c "$WORK/bird-b.conf" \
+  -s "$WORK/bird-b.ctl" -P "$WORK/bird-b.pid"
+birdc_b() { timeout "$CLI_TIMEOUT" birdc -s "$WORK/bird-b.ctl" "$@"; }
+poll_until 10 birdc_b show status >/dev/null || fail "BIRD (tor-b) not answering"
 sw_fib() { fib_nexthops "$NS_SW" "$PREFIX"; }
 dump_view() {
   birdc_sw show protocols all
@@ -119,6 +143,12 @@ spec:
   afiSafis:
   - config: {family: {afi: AFI_IP, safi: SAFI_UNICAST}, enabled: true}
     addPaths: {config: {sendMax: 8}}
+---
+apiVersion: network.kubesphere.io/v1alpha2
+kind: BgpPeer
+metadata: {name: tor-b}
+spec:
+  conf: {neighborAddress: $SW2_IP, peerAs: $SW_AS}
 ---
 apiVersion: v1
 kind: Service
@@ -172,6 +202,17 @@ birdc_sw show route all "$PREFIX"
 ip -n "$NS_SW" route show "$PREFIX"
 echo "---"
 
+t1=$(now_us)
+peer_field() { # peer_field <BgpPeer> <replica> <peerState field>
+  k get bgppeer "$1" -o jsonpath="{.status.nodesPeerStatus.$2.peerState.$3}"
+}
+field_is() { [ "$(peer_field "$1" "$2" "$3")" = "$4" ]; }
+poll_until 10 field_is tor m1 sessionState ESTABLISHED ||
+  fail "step 1: BgpPeer status of m1: '$(peer_field tor m1 sessionState)'"
+poll_until 35 field_is tor m1 advertisedPaths 3 ||
+  fail "step 1: BgpPeer status advertisedPaths: '$(peer_field tor m1 advertisedPaths)'"
+step_ok 1b "BgpPeer status: m1 ESTABLISHED, 3 paths advertised" "$t1"
+
 slice node-2
 expect_fib 2 "scaled to 1 endpoint → 1 next hop" "$N2"
 k patch svc web --type merge -p '{"spec":{"externalTrafficPolicy":"Cluster"}}' >/dev/null
@@ -194,6 +235,7 @@ k patch svc web --type merge -p '{"spec":{"externalTrafficPolicy":"Cluster"}}' >
 expect_fib 6a "back to ETP Cluster" "$N1 $N2 $N3 $N4"
 start_manager 2
 established() { birdc_sw show protocols "$1" | grep -q Established; }
+established_b() { birdc_b show protocols "$1" | grep -q Established; }
 poll_until 15 established m2 || fail "step 6: replica m2's session did not come up"
 [ "$(holder)" = m1 ] || fail "step 6: m1 should lead, holder is '$(holder)'"
 # The FIB is polled every 10 ms in the background across the handover.
@@ -238,9 +280,22 @@ start_manager 2
 m2_stale_gone() { ! birdc_sw show route all "$PREFIX" protocol m2 | grep -q "$N1"; }
 poll_until 15 m2_stale_gone || fail "step 7: m2's stale routes stay after it came back"
 
+# --- editing one BgpPeer resets only its session ---------------------------
+since() { birdc_sw show protocols "$1" | awk -v p="$1" '$1 == p { print $4 }'; }
+poll_until 15 established_b m1b || fail "step 8: m1's tor-b session is not up"
+m1_since=$(since m1)
+t0=$(now_us)
+k patch bgppeer tor-b --type merge -p '{"spec":{"timers":{"config":{"holdTime":"30"}}}}' >/dev/null
+hold_30() { birdc_b show protocols all m1b | grep -Eq 'Hold timer: +[0-9.]+/30'; }
+poll_until 15 hold_30 || fail "step 8: tor-b's session did not come back with hold time 30"
+[ "$(since m1)" = "$m1_since" ] ||
+  fail "step 8: the tor session was reset too (since $m1_since → $(since m1))"
+fib_is "$N1 $N2 $N3 $N4" || fail "step 8: route changed: '$(sw_fib)'"
+step_ok 8 "hold time edit of tor-b resets only that session" "$t0"
+
 # --- Service deleted → withdrawn, IP back -------------------------------
 k delete svc web --wait=false >/dev/null
-expect_fib 8 "Service deleted → withdrawn" ""
+expect_fib 9 "Service deleted → withdrawn" ""
 pool_empty() { [ "$(k get eip pool -o jsonpath='{.status.usage}')" = 0 ]; }
-poll_until 10 pool_empty || fail "step 8: the pool's usage is not 0"
+poll_until 10 pool_empty || fail "step 9: the pool's usage is not 0"
 log "PASS"

@@ -108,7 +108,8 @@ TEST(K8sStatusPatch, BgpPeerNodeEntryExactJsonAndMerge) {
       + R"(},"neighborAddress":"","peerAs":0,"peerGroup":"","peerType":0,)"
         R"("queues":{"input":0,"output":0},"removePrivateAs":0,)"
         R"("routeFlapDamping":false,"sendCommunity":0,"sessionState":)"
-        R"("ESTABLISHED","adminState":"","outQ":0,"flops":0,"routerId":""},)"
+        R"("ESTABLISHED","adminState":"","outQ":0,"flops":0,"routerId":"",)"
+        R"("lastError":"","advertisedPaths":0},)"
         R"("timersState":{"connectRetry":"","holdTime":"",)"
         R"("keepaliveInterval":"","minimumAdvertisementInterval":"",)"
         R"("negotiatedHoldTime":"","uptime":"","downtime":""}}}}})");
