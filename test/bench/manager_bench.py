@@ -12,13 +12,10 @@ status, and the manager's RSS afterwards. Prints:
     bench manager.rss10k <MB> MB
 Everything on loopback; every process is stopped at the end.
 """
-import base64
 import shutil
-import http.client
 import json
 import os
 import signal
-import ssl
 import subprocess
 import sys
 import tempfile
@@ -26,42 +23,12 @@ import time
 
 import yaml  # python3-yaml, a dependency of python3-kubernetes
 
+from k8s_bench_api import Api, kubeconfig_parts
+
 PORTER = sys.argv[1]
 COUNT = int(sys.argv[2]) if len(sys.argv) > 2 else 10000
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-
-
-def kubeconfig_parts(path):
-    text = open(path).read()
-    server = ca = token = None
-    for line in text.splitlines():
-        s = line.strip()
-        if s.startswith("server:"):
-            server = s.split(None, 1)[1].strip('"')
-        elif s.startswith("certificate-authority-data:"):
-            ca = base64.b64decode(s.split(None, 1)[1]).decode()
-        elif s.startswith("token:"):
-            token = s.split(None, 1)[1].strip('"')
-    return server, ca, token
-
-
-class Api:
-    def __init__(self, server, ca, token):
-        host, port = server.replace("https://", "").rsplit(":", 1)
-        ctx = ssl.create_default_context(cadata=ca)
-        self.conn = http.client.HTTPSConnection(host, int(port), context=ctx)
-        self.headers = {"Authorization": "Bearer " + token,
-                        "Content-Type": "application/json"}
-
-    def call(self, method, path, body=None):
-        data = json.dumps(body) if body is not None else None
-        self.conn.request(method, path, body=data, headers=self.headers)
-        r = self.conn.getresponse()
-        payload = r.read()
-        if r.status >= 300:
-            raise RuntimeError(f"{method} {path}: {r.status} {payload[:200]}")
-        return json.loads(payload) if payload else None
 
 
 def main():

@@ -32,47 +32,11 @@ interop_init "manager_bgp_$daemon"
 require_switch_binaries "$daemon" kubectl
 require_probe "$probe"
 porter=$probe
+# shellcheck source=lib_manager.sh
+source "$here/lib_manager.sh"
+manager_lab_vars
+manager_lab_up
 
-readonly SW_AS=65000 PORTER_AS=65100 SW_IP=10.96.$net.1 SW2_IP=10.96.$net.4
-readonly M1_IP=10.96.$net.2 M2_IP=10.96.$net.3 EIP=10.200.$net.10
-readonly PREFIX=$EIP/32 LEASE=4
-readonly N1=10.96.$net.11 N2=10.96.$net.12 N3=10.96.$net.13 N4=10.96.$net.14 \
-  N5=10.96.$net.15
-sfx=$(short_suffix)
-readonly NS_SW=pim-sw-$sfx NS_M1=pim-m1-$sfx NS_M2=pim-m2-$sfx
-starts=0
-
-# ------------------------------------------------------------- topology ----
-netns_add "$NS_SW"
-ip -n "$NS_SW" link add br0 type bridge
-ip -n "$NS_SW" addr add "$SW_IP/24" dev br0
-ip -n "$NS_SW" addr add "$SW2_IP/24" dev br0 # a second peer (tor-b)
-ip -n "$NS_SW" link set br0 up
-for m in 1 2; do
-  ns_var=NS_M$m ip_var=M${m}_IP
-  netns_add "${!ns_var}"
-  ip link add "sw-m$m" netns "$NS_SW" type veth peer name eth0 netns "${!ns_var}"
-  ip -n "$NS_SW" link set "sw-m$m" master br0 up
-  ip -n "${!ns_var}" addr add "${!ip_var}/24" dev eth0
-  ip -n "${!ns_var}" link set eth0 up
-done
-static_neighbours "$NS_SW" br0 "10.96.$net." 11 12 13 14 15
-
-# ----------------------------------------------------------------- BIRD ----
-cat >"$WORK/bird.conf" <<EOF
-$(bird_conf_head "$SW_IP")
-$(bird_kernel_multipath ipv4)
-template bgp replica {
-  local $SW_IP as $SW_AS;
-  strict bind on;        # tor and tor-b share neighbours: match by address
-  graceful restart on;   # keep a crashed leader's routes (stale)
-$(bird_fast_retry)
-  ipv4 { import all; export none; add paths rx; };
-}
-protocol bgp m1 from replica { neighbor $M1_IP as $PORTER_AS; }
-protocol bgp m2 from replica { neighbor $M2_IP as $PORTER_AS; }
-EOF
-bird_launch "$NS_SW" "bird-$((++starts))"
 # tor-b: a second switch (its own BIRD on 10.96.N.4), only to see that
 # editing one BgpPeer leaves the other session alone. One BIRD with two
 # protocols for the same neighbour address mixes up their connections.
@@ -100,27 +64,6 @@ dump_view() {
   ip -n "$NS_SW" route show
 }
 
-# ----------------------------------------------------------- API server ----
-start_bg apiserver ip netns exec "$NS_SW" "$porter" --log-level warn sim \
-  apiserver --listen "$SW_IP:0" --tls --token interop \
-  --kubeconfig-out "$WORK/kubeconfig"
-poll_until 10 test -s "$WORK/kubeconfig" || fail "API server did not start"
-k() { ip netns exec "$NS_SW" kubectl --kubeconfig "$WORK/kubeconfig" \
-  --request-timeout=20s "$@"; }
-k apply -k "$here/../../config/crd" >/dev/null
-k create namespace porter-system >/dev/null
-poll_until 10 k get eips >/dev/null 2>&1 || fail "CRDs not served"
-
-node_json() { # node_json <name> <ip> <Ready status>
-  printf '{"apiVersion":"v1","kind":"Node","metadata":{"name":"%s"},' "$1"
-  printf '"status":{"addresses":[{"type":"InternalIP","address":"%s"}],' "$2"
-  printf '"conditions":[{"type":"Ready","status":"%s"}]}}' "$3"
-}
-i=0
-for ip in $N1 $N2 $N3 $N4 $N5; do
-  i=$((i + 1))
-  node_json "node-$i" "$ip" True | k create -f - >/dev/null
-done
 k apply -f - >/dev/null <<EOF
 apiVersion: network.kubesphere.io/v1alpha2
 kind: Eip
