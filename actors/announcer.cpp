@@ -9,6 +9,7 @@
 #include "actors/k8s_watched_kinds.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "actors/runtime.hpp"
 #include "actors/watch_cache.hpp"
 #include "bgp/desired_routes.hpp"
 #include "k8s/allocation_writes.hpp"
@@ -143,7 +144,14 @@ private:
       configure();
       announce();
     }
-    coalescer_.on_pass_end(net::coalescer::clock::now());
+    const auto end = net::coalescer::clock::now();
+    coalescer_.on_pass_end(end);
+    // A burst of passes leaves freed memory behind; give it back now and
+    // then (malloc_trim walks the heap: not after every pass).
+    if (end - last_trim_ > std::chrono::seconds{1}) {
+      release_free_memory();
+      last_trim_ = net::coalescer::clock::now();
+    }
   }
 
   // ---- configuration --------------------------------------------------------
@@ -388,6 +396,7 @@ private:
   caf::error reason_;
   std::uint64_t timer_generation_ = 0;
   net::coalescer coalescer_{std::chrono::milliseconds{50}};
+  net::coalescer::clock::time_point last_trim_{};
   caf::actor speaker_;
   bgp::speaker_config speaker_config_;
   std::set<std::string> peer_names_;

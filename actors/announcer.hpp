@@ -38,7 +38,10 @@ struct announcer_args {
   bool default_class = false;                       ///< --default-class
   std::optional<k8s::label_selector> node_selector; ///< --node-selector
   std::optional<bgp::static_config> static_config;  ///< --bgp-config
-  std::chrono::milliseconds coalesce{50};
+  /// Short: a Service's route should follow its IP within milliseconds
+  /// (issue #8 item 5: p50 ≤ 20 ms); a pass over a big world stretches the
+  /// window to its own length (net/coalescer.hpp), so bursts still batch.
+  std::chrono::milliseconds coalesce{5};
   /// How long a leader that is stopping keeps advertising (--shutdown-grace).
   std::chrono::milliseconds grace{5000};
   caf::actor recorder;

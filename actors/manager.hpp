@@ -29,8 +29,10 @@ struct manager_args {
   k8s::election_config election;
   /// --default-class: LoadBalancer Services without a class are porter's.
   bool default_class = false;
-  /// Changes within this window are planned together.
-  std::chrono::milliseconds coalesce{50};
+  /// Changes within this window of the last pass are planned together; a
+  /// lone change is planned at once, and a long pass stretches the window
+  /// to its own length (net/coalescer.hpp).
+  std::chrono::milliseconds coalesce{10};
   std::string reporting_instance; ///< Events' reportingInstance (pod)
   /// /readyz checks the manager keeps (one per watch); may be null.
   std::shared_ptr<net::io::readiness> readiness;
