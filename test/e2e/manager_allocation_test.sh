@@ -271,6 +271,40 @@ check "the two got different IPs" \
 check "Porter v0.x's IP annotation is honoured" \
   eventually 20 ip_is porter-legacy-ip 192.168.0.150
 
+# --- --bgp-config: the seed's static config.toml instead of the CRDs ------
+cat >"$work/bad.toml" <<'TOML'
+[global.config]
+  as = 0
+TOML
+out=$("$porter" manager --kubeconfig "$work/kubeconfig" --identity m3 \
+  --admin-listen '' --bgp-config "$work/bad.toml" 2>&1)
+rc=$?
+check "a bad --bgp-config exits 1" test "$rc" -eq 1
+check "... with one line naming the file and the key" \
+  bash -c "[ \$(wc -l <<<'$out') -eq 1 ] && grep -q 'bad.toml.*as' <<<'$out'"
+cat >"$work/good.toml" <<'TOML'
+[global.config]
+  as = 65100
+  router-id = "10.0.0.3"
+  port = -1
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "127.0.0.1"
+    peer-as = 65000
+  [neighbors.transport.config]
+    remote-port = 1
+TOML
+"$porter" manager --kubeconfig "$work/kubeconfig" --namespace porter-system \
+  --identity m3 --lease-name static --admin-listen 127.0.0.1:0 \
+  --bgp-config "$work/good.toml" >>"$work/m3.out" 2>>"$work/m3.log" &
+managers[m3]=$!
+static_ready() {
+  local port; port=$(admin_port m3) || return 1
+  curl -s "http://127.0.0.1:$port/readyz" | grep -q '\[+\]bgp configuration ok (1 peers)'
+}
+check "a static --bgp-config configures the speaker (1 peer)" eventually 15 static_ready
+stop_manager m3
+
 # A sanitizer build reports on stderr; any report fails the test.
 check "no sanitizer reports from the managers" \
   bash -c "! grep -l -E 'AddressSanitizer|runtime error:' $work/m*.log"

@@ -223,6 +223,20 @@ start_manager 2
 m2_stale_gone() { ! birdc_sw show route all "$PREFIX" protocol m2 | grep -q "$N1"; }
 poll_until 15 m2_stale_gone || fail "step 7: m2's stale routes stay after it came back"
 
+# --- a bad BgpPeer: an Event, the others keep running ----------------------
+k apply -f - >/dev/null <<EOF
+apiVersion: network.kubesphere.io/v1alpha2
+kind: BgpPeer
+metadata: {name: bad}
+spec:
+  conf: {neighborAddress: $SW_IP, peerAs: $SW_AS}
+  timers: {config: {holdTime: "soon"}}
+EOF
+poll_until 10 has_event InvalidHoldTime || fail "step 7b: no InvalidHoldTime Event"
+established m1 || fail "step 7b: the tor session went down"
+step_ok 7b "an invalid BgpPeer gets an Event, the rest keeps running" "$(now_us)"
+k delete bgppeer bad >/dev/null
+
 # --- editing one BgpPeer resets only its session ---------------------------
 since() { birdc_sw show protocols "$1" | awk -v p="$1" '$1 == p { print $4 }'; }
 poll_until 15 established_b m1b || fail "step 8: m1's tor-b session is not up"
