@@ -9,6 +9,7 @@
 #include "actors/k8s_watched_kinds.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "actors/pass_timer.hpp"
 #include "actors/runtime.hpp"
 #include "actors/watch_cache.hpp"
 #include "bgp/desired_routes.hpp"
@@ -120,15 +121,7 @@ private:
   void schedule() {
     if (quitting_)
       return;
-    auto delay = coalescer_.on_change(net::coalescer::clock::now());
-    if (!delay)
-      return;
-    if (*delay == net::coalescer::clock::duration::zero())
-      self_->send(self_, atoms::timer_atom_v, ++timer_generation_);
-    else
-      self_->delayed_send(
-        self_, std::chrono::duration_cast<std::chrono::microseconds>(*delay),
-        atoms::timer_atom_v, ++timer_generation_);
+    request_pass(self_, coalescer_, timer_generation_);
   }
 
   bool synced() const {

@@ -12,6 +12,7 @@
 #include "actors/leader_elector.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "actors/pass_timer.hpp"
 #include "actors/runtime.hpp"
 #include "actors/watch_cache.hpp"
 #include "k8s/allocation_writes.hpp"
@@ -168,17 +169,7 @@ private:
 
   // Bursts of deltas (a relist, kubectl apply -f of many objects) become
   // one plan.
-  void schedule() {
-    auto delay = coalescer_.on_change(net::coalescer::clock::now());
-    if (!delay)
-      return;
-    if (*delay == net::coalescer::clock::duration::zero())
-      self_->send(self_, atoms::timer_atom_v, ++timer_generation_);
-    else
-      self_->delayed_send(
-        self_, std::chrono::duration_cast<std::chrono::microseconds>(*delay),
-        atoms::timer_atom_v, ++timer_generation_);
-  }
+  void schedule() { request_pass(self_, coalescer_, timer_generation_); }
 
   void reconcile() {
     coalescer_.on_pass(net::coalescer::clock::now());

@@ -198,7 +198,9 @@ kill -TERM "${mpid[1]}"
 m1_gone() { pid_dead "${mpid[1]}"; }
 poll_until 15 m1_gone || fail "step 6: m1 did not stop after SIGTERM"
 poll_until 5 holder_is m2 || fail "step 6: m2 did not take over (holder '$(holder)')"
-sleep 1 # the old leader's Cease has been handled by BIRD
+m1_session_closed() { ! established m1; }
+poll_until 5 m1_session_closed || fail "step 6: m1's session is still up"
+sleep 0.5 # and BIRD has acted on the Cease: more probes after it
 touch "$WORK/poll.stop"
 wait "$poller"
 read -r gaps polls <"$WORK/poll.result"
