@@ -160,6 +160,19 @@ slice node-2
 expect_fib 2 "scaled to 1 endpoint → 1 next hop" "$N2"
 k patch svc web --type merge -p '{"spec":{"externalTrafficPolicy":"Cluster"}}' >/dev/null
 expect_fib 3 "ETP Cluster → all 5 Ready nodes" "$N1 $N2 $N3 $N4 $N5"
+# Unrelated changes cause no UPDATE (issue #8 item 1): BIRD's count of
+# updates received from m1 stays.
+updates_from() { birdc_sw show protocols all "$1" | awk '/Import updates:/ { print $3 }'; }
+before_updates=$(updates_from m1)
+[[ $before_updates =~ ^[0-9]+$ ]] && [ "$before_updates" -gt 0 ] ||
+  fail "step 3b: no update count from BIRD: '$before_updates'"
+k label svc web team=blue >/dev/null
+node_json node-6 10.96.$net.16 False | k create -f - >/dev/null
+k annotate node node-1 example.com/note=x >/dev/null
+sleep 0.3 # several coalescing windows
+[ "$(updates_from m1)" = "$before_updates" ] ||
+  fail "step 3b: unrelated changes sent UPDATEs ($before_updates → $(updates_from m1))"
+step_ok 3b "unrelated changes: still $before_updates updates" "$(now_us)"
 k patch node node-5 --subresource=status --type merge \
   -p '{"status":{"conditions":[{"type":"Ready","status":"False"}]}}' >/dev/null
 expect_fib 4 "a node NotReady → 4" "$N1 $N2 $N3 $N4"
