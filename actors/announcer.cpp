@@ -248,6 +248,52 @@ private:
       now.insert(std::move(key));
     }
     reported_ = std::move(now);
+    write_validity(problems);
+  }
+
+  // The Valid condition of each BgpConf/BgpPeer with a problem, and back to
+  // True once it is gone; the leader writes, only what changed.
+  void write_validity(const std::vector<k8s::object_problem>& problems) {
+    if (!leading_ || quitting_)
+      return;
+    std::map<std::string, const k8s::object_problem*> now;
+    for (const auto& p : problems)
+      now.emplace(p.kind + "/" + p.name, &p);
+    auto write = [&](const std::string& key, const k8s::object_problem* p) {
+      const auto slash = key.find('/');
+      const std::string kind = key.substr(0, slash);
+      const std::string name = key.substr(slash + 1);
+      auto body = k8s::encode_validity_patch(p == nullptr, p ? p->reason : "",
+                                             p ? p->message : "",
+                                             std::chrono::system_clock::now());
+      auto resource = kind == "BgpConf" ? k8s::resource_of<k8s::bgp_conf>()
+                                        : k8s::resource_of<k8s::bgp_peer>();
+      k8s::io::merge_patch(
+        *args_.client, {resource, "", name, "status"}, std::move(body),
+        [key](k8s::io::api_result r) {
+          if (!r)
+            log::debug("validity_write_failed",
+                       {{"object", key}, {"error", k8s::to_string(r.error())}});
+        });
+    };
+    for (const auto& [key, p] : now) {
+      auto it = invalid_written_.find(key);
+      if (it == invalid_written_.end() || it->second != p->message)
+        write(key, p);
+    }
+    for (const auto& [key, message] : invalid_written_)
+      if (now.count(key) == 0 && exists(key))
+        write(key, nullptr);
+    invalid_written_.clear();
+    for (const auto& [key, p] : now)
+      invalid_written_.emplace(key, p->message);
+  }
+
+  bool exists(const std::string& key) const {
+    const auto slash = key.find('/');
+    const auto name = key.substr(slash + 1);
+    return key.rfind("BgpConf/", 0) == 0 ? confs_.count(name) != 0
+                                         : peers_.count(name) != 0;
   }
 
   std::string uid_of(const k8s::object_problem& p) const {
@@ -398,6 +444,7 @@ private:
   std::optional<std::vector<k8s::eip_route>> announced_;
   bool advertised_ = false;
   std::set<std::string> reported_;
+  std::map<std::string, std::string> invalid_written_; ///< kind/name → msg
   std::set<net::ip_address> unserved_;
 };
 

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "k8s/lease.hpp"
+#include "k8s/patch.hpp"
 
 namespace porter::k8s {
 
@@ -69,6 +70,18 @@ node_peer_status make_peer_status(const bgp::peer_stats& stats,
     t.uptime = format_time(now - std::chrono::milliseconds{stats.uptime_ms});
   }
   return out;
+}
+
+std::string encode_validity_patch(bool valid, std::string_view reason,
+                                  std::string_view message,
+                                  std::chrono::system_clock::time_point now) {
+  // conditions is a list-map keyed by type: a merge patch replaces the
+  // whole list, which holds only this one condition.
+  return R"({"status":{"conditions":[{"type":"Valid","status":)"
+         + json_quote(valid ? "True" : "False") + R"(,"reason":)"
+         + json_quote(valid ? "Accepted" : std::string{reason})
+         + R"(,"message":)" + json_quote(std::string{message})
+         + R"(,"lastTransitionTime":)" + json_quote(format_time(now)) + "}]}}";
 }
 
 } // namespace porter::k8s

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <chrono>
+#include <string>
+#include <string_view>
 
 #include "bgp/peer_config.hpp"
 #include "bgp/peer_stats.hpp"
@@ -19,6 +21,14 @@ namespace porter::k8s {
 node_peer_status make_peer_status(const bgp::peer_stats& stats,
                                   const bgp::peer_config& peer,
                                   const bgp::speaker_config& speaker,
+                                  std::chrono::system_clock::time_point now);
+
+/// Merge patch setting the Valid condition of a BgpConf or BgpPeer (issue
+/// #8 item 2: "Invalid objects: status condition + Event"): False with the
+/// problem's reason and message, or True ("Accepted") once it is usable;
+/// lastTransitionTime is `now` (the caller writes only on a change).
+std::string encode_validity_patch(bool valid, std::string_view reason,
+                                  std::string_view message,
                                   std::chrono::system_clock::time_point now);
 
 } // namespace porter::k8s

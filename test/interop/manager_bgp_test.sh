@@ -244,10 +244,14 @@ apiVersion: network.kubesphere.io/v1alpha2
 kind: BgpPeer
 metadata: {name: bad}
 spec:
-  conf: {neighborAddress: $SW_IP, peerAs: $SW_AS}
+  conf: {neighborAddress: 10.96.$net.9, peerAs: $SW_AS} # no one there
   timers: {config: {holdTime: "soon"}}
 EOF
 poll_until 10 has_event InvalidHoldTime || fail "step 7b: no InvalidHoldTime Event"
+valid_is() { [ "$(k get bgppeer bad -o jsonpath='{.status.conditions[?(@.type=="Valid")].reason}')" = "$1" ]; }
+poll_until 10 valid_is InvalidHoldTime || fail "step 7b: no Valid=False condition"
+k patch bgppeer bad --type merge -p '{"spec":{"timers":{"config":{"holdTime":"30"}}}}' >/dev/null
+poll_until 10 valid_is Accepted || fail "step 7b: the condition did not come back to Valid=True"
 established m1 || fail "step 7b: the tor session went down"
 step_ok 7b "an invalid BgpPeer gets an Event, the rest keeps running" "$(now_us)"
 k delete bgppeer bad >/dev/null

@@ -62,5 +62,19 @@ TEST(PeerStatus, SessionThatIsDownHasNoUptime) {
   EXPECT_TRUE(st.timers_state.negotiated_hold_time.empty());
 }
 
+TEST(PeerStatus, ValidityConditionPatch) {
+  // Issue #8 item 2: an invalid BgpPeer/BgpConf gets a status condition.
+  EXPECT_EQ(encode_validity_patch(false, "InvalidHoldTime",
+                                  "spec.timers.config.holdTime: \"soon\"", now),
+            R"({"status":{"conditions":[{"type":"Valid","status":"False",)"
+            R"("reason":"InvalidHoldTime","message":)"
+            R"("spec.timers.config.holdTime: \"soon\"",)"
+            R"("lastTransitionTime":")"
+              + format_time(now) + R"("}]}})");
+  EXPECT_NE(encode_validity_patch(true, "", "", now)
+              .find(R"("status":"True","reason":"Accepted")"),
+            std::string::npos);
+}
+
 } // namespace
 } // namespace porter::k8s
