@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/bgp_object_status.hpp"
 #include "actors/bgp_speaker.hpp"
 #include "actors/event_recorder.hpp"
 #include "actors/k8s_watched_kinds.hpp"
@@ -15,11 +16,7 @@
 #include "bgp/desired_routes.hpp"
 #include "k8s/allocation_writes.hpp"
 #include "k8s/bgp_setup.hpp"
-#include "k8s/io/api_client.hpp"
-#include "k8s/io/api_ops.hpp"
 #include "k8s/next_hops.hpp"
-#include "k8s/objects.hpp"
-#include "k8s/peer_status.hpp"
 #include "net/coalescer.hpp"
 #include "net/io/readiness.hpp"
 
@@ -248,12 +245,12 @@ private:
       now.insert(std::move(key));
     }
     reported_ = std::move(now);
-    write_validity(problems);
+    update_validity(problems);
   }
 
   // The Valid condition of each BgpConf/BgpPeer with a problem, and back to
   // True once it is gone; the leader writes, only what changed.
-  void write_validity(const std::vector<k8s::object_problem>& problems) {
+  void update_validity(const std::vector<k8s::object_problem>& problems) {
     if (!leading_ || quitting_)
       return;
     std::map<std::string, const k8s::object_problem*> now;
@@ -261,20 +258,8 @@ private:
       now.emplace(p.kind + "/" + p.name, &p);
     auto write = [&](const std::string& key, const k8s::object_problem* p) {
       const auto slash = key.find('/');
-      const std::string kind = key.substr(0, slash);
-      const std::string name = key.substr(slash + 1);
-      auto body = k8s::encode_validity_patch(p == nullptr, p ? p->reason : "",
-                                             p ? p->message : "",
-                                             std::chrono::system_clock::now());
-      auto resource = kind == "BgpConf" ? k8s::resource_of<k8s::bgp_conf>()
-                                        : k8s::resource_of<k8s::bgp_peer>();
-      k8s::io::merge_patch(
-        *args_.client, {resource, "", name, "status"}, std::move(body),
-        [key](k8s::io::api_result r) {
-          if (!r)
-            log::debug("validity_write_failed",
-                       {{"object", key}, {"error", k8s::to_string(r.error())}});
-        });
+      write_validity(*args_.client, key.substr(0, slash), key.substr(slash + 1),
+                     p);
     };
     for (const auto& [key, p] : now) {
       auto it = invalid_written_.find(key);
@@ -325,24 +310,8 @@ private:
       return;
     self_->request(speaker_, std::chrono::seconds{2}, atoms::stats_atom_v)
       .then([this](std::vector<bgp::peer_stats>& all) {
-        const auto now = std::chrono::system_clock::now();
-        for (const auto& st : all) {
-          auto it = peer_configs_.find(st.peer);
-          if (it == peer_configs_.end())
-            continue;
-          auto body = k8s::encode_bgp_peer_status_patch(
-            args_.reporting_instance,
-            k8s::make_peer_status(st, it->second, speaker_config_, now));
-          k8s::io::merge_patch(
-            *args_.client,
-            {k8s::resource_of<k8s::bgp_peer>(), "", st.peer, "status"},
-            std::move(body), [peer = st.peer](k8s::io::api_result r) {
-              if (!r)
-                log::debug(
-                  "bgp_peer_status_write_failed",
-                  {{"peer", peer}, {"error", k8s::to_string(r.error())}});
-            });
-        }
+        write_peer_status(*args_.client, all, peer_configs_, speaker_config_,
+                          args_.reporting_instance);
       });
   }
 
