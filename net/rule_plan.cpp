@@ -1,0 +1,43 @@
+#include "net/rule_plan.hpp"
+
+#include <algorithm>
+#include <iterator>
+
+namespace porter::net {
+
+namespace {
+
+/// Sorted a - b and b - a of two lists (duplicates in `have` count: the
+/// second copy of a rule is extra and goes).
+template <class T>
+void diff(std::vector<T> want, std::vector<T> have, std::vector<T>& add,
+          std::vector<T>& remove) {
+  std::sort(want.begin(), want.end());
+  std::sort(have.begin(), have.end());
+  std::set_difference(want.begin(), want.end(), have.begin(), have.end(),
+                      std::back_inserter(add));
+  std::set_difference(have.begin(), have.end(), want.begin(), want.end(),
+                      std::back_inserter(remove));
+}
+
+} // namespace
+
+rule_changes plan_rule_changes(const std::set<ip_address>& eips_in_use,
+                               const kernel_view& have,
+                               const agent_settings& settings) {
+  std::vector<eip_rule> want_rules;
+  bool any_v6 = false;
+  for (const auto& ip : eips_in_use) {
+    want_rules.push_back({ip, settings.rule_priority, settings.table});
+    any_v6 = any_v6 || ip.fam == family::v6;
+  }
+  std::vector<local_route> want_routes{{family::v4, settings.table}};
+  if (any_v6)
+    want_routes.push_back({family::v6, settings.table});
+  rule_changes out;
+  diff(std::move(want_rules), have.rules, out.add_rules, out.remove_rules);
+  diff(std::move(want_routes), have.routes, out.add_routes, out.remove_routes);
+  return out;
+}
+
+} // namespace porter::net

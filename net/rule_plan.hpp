@@ -1,0 +1,85 @@
+// What the agent (issue #9) wants the node's kernel to hold and what to
+// change to get there: one policy rule "to <EIP> lookup <table>" per EIP in
+// use and the local default route in that table (Porter v0.1.0's agent,
+// openelb.md §1.3: `ip route replace local 0/0 dev lo table 101`, `ip rule
+// add to <EIP>/32 lookup 101`). Only porter's own rules and routes (its
+// protocol value) are ever given here or changed. Pure.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "net/ip_address.hpp"
+
+namespace porter::net {
+
+struct agent_settings {
+  std::uint32_t table = 101;        ///< --table
+  std::uint32_t rule_priority = 90; ///< --rule-priority (before main: 32766)
+  /// The rtnetlink protocol porter stamps on its rules and routes, so they
+  /// can be told apart from everyone else's (RTPROT_* values ≥ 5 are free
+  /// for daemons; 0xc8 is unassigned in iproute2's rt_protos).
+  std::uint8_t protocol = 0xc8;
+};
+
+/// A policy rule "to <to>/<max> lookup <table>" at <priority>.
+struct eip_rule {
+  ip_address to;
+  std::uint32_t priority = 0;
+  std::uint32_t table = 0;
+
+  friend bool operator==(const eip_rule& a, const eip_rule& b) {
+    return a.to == b.to && a.priority == b.priority && a.table == b.table;
+  }
+  friend bool operator<(const eip_rule& a, const eip_rule& b) {
+    return std::tie(a.to, a.priority, a.table)
+           < std::tie(b.to, b.priority, b.table);
+  }
+};
+
+/// The route "local default dev lo table <table>" of one family.
+struct local_route {
+  family fam = family::v4;
+  std::uint32_t table = 0;
+
+  friend bool operator==(const local_route& a, const local_route& b) {
+    return a.fam == b.fam && a.table == b.table;
+  }
+  friend bool operator<(const local_route& a, const local_route& b) {
+    return std::tie(a.fam, a.table) < std::tie(b.fam, b.table);
+  }
+};
+
+/// Porter's rules and routes as the kernel has them (the adapter keeps
+/// only those with porter's protocol value).
+struct kernel_view {
+  std::vector<eip_rule> rules;
+  std::vector<local_route> routes;
+};
+
+/// The changes, each list sorted; routes are added before rules (a rule
+/// must never point at an empty table) and removed after them.
+struct rule_changes {
+  std::vector<local_route> add_routes;
+  std::vector<eip_rule> add_rules;
+  std::vector<eip_rule> remove_rules;
+  std::vector<local_route> remove_routes;
+
+  bool empty() const {
+    return add_routes.empty() && add_rules.empty() && remove_rules.empty()
+           && remove_routes.empty();
+  }
+};
+
+/// Rules: one per EIP at the configured priority and table; anything else
+/// of porter's (an EIP no longer in use, another priority or table after a
+/// flag change, a duplicate) goes. Routes: the IPv4 local route always, the
+/// IPv6 one while an IPv6 EIP is in use. What is already right is left
+/// alone, so an agent restart changes nothing for EIPs still in use.
+rule_changes plan_rule_changes(const std::set<ip_address>& eips_in_use,
+                               const kernel_view& have,
+                               const agent_settings& settings);
+
+} // namespace porter::net
