@@ -38,6 +38,12 @@ public:
     return n ? n->as_table() : nullptr;
   }
 
+  /// gobgp's `[<section>.config]` under `t`: the table, or nullptr.
+  const toml::table* config_of(const toml::table* t, std::string_view section,
+                               const std::string& path) {
+    return table(table(t, section, path), "config", join(path, section));
+  }
+
   const toml::array* tables(const toml::table* t, std::string_view key,
                             const std::string& path) {
     const toml::node* n = t ? t->get(key) : nullptr;
@@ -139,8 +145,7 @@ void read_global(reader& r, const toml::table& root, speaker_config& out) {
 
 void read_timers_and_transport(reader& r, const toml::table& n,
                                const std::string& path, peer_config& out) {
-  const auto* timers
-    = r.table(r.table(&n, "timers", path), "config", join(path, "timers"));
+  const auto* timers = r.config_of(&n, "timers", path);
   const auto tp = join(path, "timers.config");
   // RFC 4271 §4.2: Hold Time is zero or at least three seconds (16 bits).
   auto hold
@@ -157,8 +162,7 @@ void read_timers_and_transport(reader& r, const toml::table& n,
     out.connect_retry = std::chrono::seconds(*retry);
 
   const auto xp = join(path, "transport.config");
-  const auto* transport = r.table(r.table(&n, "transport", path), "config",
-                                  join(path, "transport"));
+  const auto* transport = r.config_of(&n, "transport", path);
   out.passive = r.boolean(transport, "passive-mode", xp).value_or(false);
   // 0: the BGP port, as in gobgp.
   if (auto port = r.integer(transport, "remote-port", xp, 0, 65535, "0-65535");
@@ -168,8 +172,7 @@ void read_timers_and_transport(reader& r, const toml::table& n,
     out.local_address = address(r, *local, join(xp, "local-address"));
 
   const auto mp = join(path, "ebgp-multihop.config");
-  const auto* multihop = r.table(r.table(&n, "ebgp-multihop", path), "config",
-                                 join(path, "ebgp-multihop"));
+  const auto* multihop = r.config_of(&n, "ebgp-multihop", path);
   auto ttl = r.integer(multihop, "multihop-ttl", mp, 0, 255, "0-255");
   // Enabled without a TTL: any distance.
   if (r.boolean(multihop, "enabled", mp).value_or(false))
@@ -180,8 +183,7 @@ void read_timers_and_transport(reader& r, const toml::table& n,
 /// `[add-paths.config] send-max` under `t`: whether it asks for ADD-PATH
 /// (the seed's doc: "to achieve ECMP this value must be > 1").
 bool wants_add_path(reader& r, const toml::table* t, const std::string& path) {
-  const auto* c
-    = r.table(r.table(t, "add-paths", path), "config", join(path, "add-paths"));
+  const auto* c = r.config_of(t, "add-paths", path);
   return r.integer(c, "send-max", join(path, "add-paths.config"), 0, 255,
                    "0-255")
            .value_or(0)
@@ -240,8 +242,7 @@ peer_config read_neighbor(reader& r, const toml::table& n,
   read_timers_and_transport(r, n, path, out);
   read_families(r, n, path, out);
   const auto gp = join(path, "graceful-restart.config");
-  const auto* gr = r.table(r.table(&n, "graceful-restart", path), "config",
-                           join(path, "graceful-restart"));
+  const auto* gr = r.config_of(&n, "graceful-restart", path);
   out.graceful_restart = r.boolean(gr, "enabled", gp).value_or(false);
   // RFC 4724 §3: the Restart Time field has 12 bits; 0 keeps the default.
   if (auto t = r.integer(gr, "restart-time", gp, 0, 4095, "0-4095 (RFC 4724)");
