@@ -6,6 +6,7 @@
 #include "porter_version.hpp"
 #include <CLI/CLI.hpp>
 
+#include "actors/agent_command.hpp"
 #include "actors/logging.hpp"
 #include "actors/manager_command.hpp"
 #include "sim/apiserver/io/run_apiserver.hpp"
@@ -162,6 +163,32 @@ int run_cli(int argc, char** argv) {
     ->capture_default_str();
   auto* agent = app.add_subcommand(
     "agent", "Install the node rules for EIPs in use (DaemonSet)");
+  agent_command agent_cmd;
+  agent->add_option("--kubeconfig", agent_cmd.kubeconfig,
+                    "kubeconfig file (else KUBECONFIG, in-cluster, "
+                    "~/.kube/config)");
+  agent->add_option("--node", agent_cmd.node, "this node's name")
+    ->envname("NODE_NAME");
+  agent->add_option("--table", agent_cmd.table, "routing table of the rules")
+    ->capture_default_str();
+  agent
+    ->add_option("--rule-priority", agent_cmd.rule_priority,
+                 "priority of porter's rules (1-32765)")
+    ->capture_default_str();
+  agent->add_flag("--default-class", agent_cmd.default_class,
+                  "LoadBalancer Services without a class are porter's "
+                  "(as the manager's flag)");
+  agent
+    ->add_option("--resync-period", agent_cmd.resync_period,
+                 "seconds between full checks of the node's rules")
+    ->capture_default_str();
+  agent
+    ->add_option("--admin-listen", agent_cmd.admin_listen,
+                 "HOST:PORT of /healthz and /readyz (port 0: any free "
+                 "port; empty: off)")
+    ->capture_default_str();
+  agent->add_flag("--cleanup", agent_cmd.cleanup,
+                  "remove porter's rules and routes from this node and exit");
   auto* inspect = app.add_subcommand(
     "inspect", "Show actors, peers, routes, pools of a running process");
   auto* sim = app.add_subcommand(
@@ -198,7 +225,7 @@ int run_cli(int argc, char** argv) {
   if (manager->parsed())
     return run_manager(manager_cmd);
   if (agent->parsed())
-    return not_in_this_build("agent", "issue #9");
+    return run_agent(agent_cmd);
   if (inspect->parsed())
     return not_in_this_build("inspect", "issue #11");
   if (sim_apiserver->parsed())

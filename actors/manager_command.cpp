@@ -6,6 +6,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/admin_endpoint.hpp"
 #include "actors/logging.hpp"
 #include "actors/manager.hpp"
 #include "actors/runtime.hpp"
@@ -25,18 +26,6 @@ std::chrono::milliseconds seconds(double s) {
 }
 
 } // namespace
-
-tl::expected<std::unique_ptr<net::io::http_endpoint>, std::string>
-serve_health(net::io::io_thread& io, const std::string& listen,
-             std::shared_ptr<const net::io::readiness> checks) {
-  return net::io::http_endpoint::listen(
-    io, listen,
-    [checks = std::move(checks)](net::io::http_request req,
-                                 net::io::http_responder respond) {
-      auto a = net::answer_health(req.target, checks->snapshot());
-      respond({a.status, "text/plain; charset=utf-8", std::move(a.body)});
-    });
-}
 
 int run_manager(const manager_command& cmd) {
   k8s::io::load_options lo;

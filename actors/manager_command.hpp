@@ -2,16 +2,7 @@
 // the manager actor, until SIGTERM/SIGINT (then the Lease is released).
 #pragma once
 
-#include <memory>
 #include <string>
-
-#include <tl/expected.hpp>
-
-namespace porter::net::io {
-class http_endpoint;
-class io_thread;
-class readiness;
-} // namespace porter::net::io
 
 namespace porter {
 
@@ -31,12 +22,6 @@ struct manager_command {
   double shutdown_grace = 5; ///< seconds a stopping leader keeps its routes
   double lease_duration = 15, renew_deadline = 10, retry_period = 2;
 };
-
-/// The admin endpoint's health part on `listen`: /healthz, /livez, /readyz
-/// from `checks` (issue #11 adds /metrics and /debug/).
-tl::expected<std::unique_ptr<net::io::http_endpoint>, std::string>
-serve_health(net::io::io_thread& io, const std::string& listen,
-             std::shared_ptr<const net::io::readiness> checks);
 
 /// Returns the exit code; bad configuration: one line on stderr, 1.
 int run_manager(const manager_command& cmd);

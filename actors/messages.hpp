@@ -35,6 +35,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(porter, caf::first_custom_type_id)
   CAF_ADD_ATOM(porter, porter::atoms, lease_resp_atom, "lease_resp")
   CAF_ADD_ATOM(porter, porter::atoms, release_atom, "release")
 
+  // the agent
+  CAF_ADD_ATOM(porter, porter::atoms, resync_atom, "resync")
+
 CAF_END_TYPE_ID_BLOCK(porter)
 
 namespace porter {

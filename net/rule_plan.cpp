@@ -22,6 +22,28 @@ void diff(std::vector<T> want, std::vector<T> have, std::vector<T>& add,
 
 } // namespace
 
+tl::expected<void, std::string> validate(const agent_settings& s) {
+  if (s.table == 0 || (s.table >= 253 && s.table <= 255))
+    return tl::unexpected{"--table " + std::to_string(s.table)
+                          + ": reserved (0 unspec, 253 default, 254 main, "
+                            "255 local); use 1-252 or 256 and up"};
+  if (s.rule_priority == 0 || s.rule_priority >= 32766)
+    return tl::unexpected{"--rule-priority " + std::to_string(s.rule_priority)
+                          + ": must be 1-32765 (after the local rule at 0, "
+                            "before main at 32766)"};
+  return {};
+}
+
+std::string to_string(const eip_rule& r) {
+  return "rule to " + to_string(r.to) + " lookup " + std::to_string(r.table)
+         + " priority " + std::to_string(r.priority);
+}
+
+std::string to_string(const local_route& r) {
+  return std::string{r.fam == family::v4 ? "IPv4" : "IPv6"}
+         + " route local default dev lo table " + std::to_string(r.table);
+}
+
 rule_changes plan_rule_changes(const std::set<ip_address>& eips_in_use,
                                const kernel_view& have,
                                const agent_settings& settings) {
@@ -37,6 +59,15 @@ rule_changes plan_rule_changes(const std::set<ip_address>& eips_in_use,
   rule_changes out;
   diff(std::move(want_rules), have.rules, out.add_rules, out.remove_rules);
   diff(std::move(want_routes), have.routes, out.add_routes, out.remove_routes);
+  return out;
+}
+
+rule_changes plan_cleanup(const kernel_view& have) {
+  rule_changes out;
+  out.remove_rules = have.rules;
+  out.remove_routes = have.routes;
+  std::sort(out.remove_rules.begin(), out.remove_rules.end());
+  std::sort(out.remove_routes.begin(), out.remove_routes.end());
   return out;
 }
 

@@ -8,8 +8,11 @@
 
 #include <cstdint>
 #include <set>
+#include <string>
 #include <tuple>
 #include <vector>
+
+#include <tl/expected.hpp>
 
 #include "net/ip_address.hpp"
 
@@ -23,6 +26,12 @@ struct agent_settings {
   /// for daemons; 0xc8 is unassigned in iproute2's rt_protos).
   std::uint8_t protocol = 0xc8;
 };
+
+/// The table must be one of the free ids (not 0 unspec, 253 default, 254
+/// main, 255 local: rtnetlink.h rt_class_t); the priority must come after
+/// the local table's rule (0) and before main's (32766), or the rule never
+/// matches first.
+tl::expected<void, std::string> validate(const agent_settings& s);
 
 /// A policy rule "to <to>/<max> lookup <table>" at <priority>.
 struct eip_rule {
@@ -39,6 +48,9 @@ struct eip_rule {
   }
 };
 
+/// "rule to 10.0.0.1 lookup 101 priority 90", for logs and errors.
+std::string to_string(const eip_rule& r);
+
 /// The route "local default dev lo table <table>" of one family.
 struct local_route {
   family fam = family::v4;
@@ -51,6 +63,9 @@ struct local_route {
     return std::tie(a.fam, a.table) < std::tie(b.fam, b.table);
   }
 };
+
+/// "IPv4 route local default dev lo table 101".
+std::string to_string(const local_route& r);
 
 /// Porter's rules and routes as the kernel has them (the adapter keeps
 /// only those with porter's protocol value).
@@ -81,5 +96,10 @@ struct rule_changes {
 rule_changes plan_rule_changes(const std::set<ip_address>& eips_in_use,
                                const kernel_view& have,
                                const agent_settings& settings);
+
+/// `porter agent --cleanup`: every rule and route of porter's goes, whatever
+/// its table or priority (a flag may have changed since it was made);
+/// nothing else is in `have`, so nothing else is touched.
+rule_changes plan_cleanup(const kernel_view& have);
 
 } // namespace porter::net

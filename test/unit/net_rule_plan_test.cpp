@@ -86,5 +86,45 @@ TEST(RulePlan, NoEipsStillKeepsTheIpv4Route) {
   EXPECT_TRUE(got.add_rules.empty());
 }
 
+TEST(RulePlan, SettingsAvoidTheReservedTablesAndPriorities) {
+  struct row {
+    std::uint32_t table, priority;
+    bool ok;
+  };
+  // rtnetlink.h rt_class_t: 0 unspec, 253 default, 254 main, 255 local; the
+  // default rules sit at 0 (local), 32766 (main), 32767 (default).
+  const row rows[] = {
+    {101, 90, true}, {1, 1, true},        {252, 32765, true},  {256, 90, true},
+    {0, 90, false},  {253, 90, false},    {254, 90, false},    {255, 90, false},
+    {101, 0, false}, {101, 32766, false}, {101, 40000, false},
+  };
+  for (const auto& r : rows) {
+    agent_settings s;
+    s.table = r.table;
+    s.rule_priority = r.priority;
+    EXPECT_EQ(validate(s).has_value(), r.ok)
+      << "table " << r.table << " priority " << r.priority;
+  }
+  agent_settings bad;
+  bad.table = 254;
+  EXPECT_NE(validate(bad).error().find("--table 254"), std::string::npos);
+}
+
+TEST(RulePlan, CleanupRemovesAllOfPortersAndOnlyThat) {
+  // The uninstall path (issue #9 item 1): rules at an old priority or table
+  // are porter's too (the adapter reads by porter's protocol value).
+  kernel_view have{{rule("10.0.0.2"), rule("10.0.0.1", 80), rule("fd00::1")},
+                   {v6, {family::v4, 100}, v4}};
+  auto got = plan_cleanup(have);
+  EXPECT_TRUE(got.add_routes.empty());
+  EXPECT_TRUE(got.add_rules.empty());
+  EXPECT_EQ(got.remove_rules,
+            (std::vector<eip_rule>{rule("10.0.0.1", 80), rule("10.0.0.2"),
+                                   rule("fd00::1")}));
+  EXPECT_EQ(got.remove_routes,
+            (std::vector<local_route>{{family::v4, 100}, v4, v6}));
+  EXPECT_TRUE(plan_cleanup({}).empty());
+}
+
 } // namespace
 } // namespace porter::net

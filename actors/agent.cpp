@@ -1,0 +1,180 @@
+#include "actors/agent.hpp"
+
+#include <optional>
+#include <set>
+
+#include <caf/all.hpp>
+
+#include "actors/k8s_watched_kinds.hpp"
+#include "actors/logging.hpp"
+#include "actors/messages.hpp"
+#include "actors/pass_timer.hpp"
+#include "actors/runtime.hpp"
+#include "actors/watch_cache.hpp"
+#include "k8s/agent_eips.hpp"
+#include "net/coalescer.hpp"
+#include "net/io/readiness.hpp"
+#include "net/rule_table.hpp"
+
+namespace porter {
+
+namespace {
+
+constexpr std::string_view watch_check = "watch services";
+constexpr std::string_view rules_check = "node rules";
+
+std::string summary(const net::rule_changes& c) {
+  return "+" + std::to_string(c.add_rules.size()) + " -"
+         + std::to_string(c.remove_rules.size()) + " rules, +"
+         + std::to_string(c.add_routes.size()) + " -"
+         + std::to_string(c.remove_routes.size()) + " routes";
+}
+
+class agent_state {
+public:
+  static inline const char* name = "agent";
+
+  explicit agent_state(caf::event_based_actor* self) : self_(self) {}
+
+  caf::behavior make_behavior(agent_args args) {
+    args_ = std::move(args);
+    coalescer_ = net::coalescer{args_.coalesce};
+    report(watch_check, false, "not synced");
+    report(rules_check, false, "waiting for the Services");
+    auto w = watch_of<k8s::service>(args_.client);
+    w.subscribers = {caf::actor_cast<caf::actor>(self_)};
+    auto watcher = spawn_watcher<k8s::service>(self_->system(), std::move(w));
+    self_->link_to(watcher);
+    arm_resync(args_.resync_period);
+    return {
+      [this](const watch_batch<k8s::service>& b) {
+        apply(services_, b);
+        if (b.synced && !synced_) {
+          synced_ = true;
+          report(watch_check, true,
+                 std::to_string(services_.size()) + " cached");
+        }
+        schedule();
+      },
+      [this](atoms::timer_atom, std::uint64_t gen) {
+        if (gen == timer_generation_)
+          pass();
+      },
+      // From the drift monitor: someone touched porter's rules.
+      [this](atoms::resync_atom) { schedule(); },
+      // The periodic check, or a retry after a refused change.
+      [this](atoms::resync_atom, std::uint64_t tick) {
+        if (tick != resync_tick_)
+          return;
+        schedule();
+        arm_resync(args_.resync_period);
+      },
+    };
+  }
+
+private:
+  void report(std::string_view check, bool ok, std::string detail) {
+    if (args_.readiness)
+      args_.readiness->set(check, ok, std::move(detail));
+  }
+
+  void schedule() { request_pass(self_, coalescer_, timer_generation_); }
+
+  void arm_resync(std::chrono::milliseconds after) {
+    self_->delayed_send(self_, after, atoms::resync_atom_v, ++resync_tick_);
+  }
+
+  void pass() {
+    coalescer_.on_pass(net::coalescer::clock::now());
+    // Never from a partial world: before the first LIST the kernel keeps
+    // what it has, and a relist publishes only once it is complete.
+    if (synced_)
+      converge();
+    coalescer_.on_pass_end(net::coalescer::clock::now());
+  }
+
+  void converge() {
+    auto want = k8s::eips_in_use(values(services_), args_.default_class);
+    auto have = args_.table->read();
+    if (!have) {
+      failed(have.error());
+      return;
+    }
+    auto changes = net::plan_rule_changes(want, *have, args_.settings);
+    if (changes.empty()) {
+      converged(want.size());
+      last_want_ = std::move(want);
+      return;
+    }
+    // The cluster asks for what it asked for last time, yet the table
+    // differs: somebody else changed it.
+    const bool repair = last_want_ && *last_want_ == want;
+    const auto started = std::chrono::steady_clock::now();
+    auto result = args_.table->apply(changes);
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - started);
+    if (repair)
+      ++repairs_;
+    log::info(repair ? "rules_repaired" : "rules_applied",
+              {{"changes", summary(changes)},
+               {"applied", std::to_string(result.applied)},
+               {"failed", std::to_string(result.errors.size())},
+               {"eips", std::to_string(want.size())},
+               {"ms", std::to_string(static_cast<double>(took.count()) / 1e3)},
+               {"repairs", std::to_string(repairs_)}});
+    last_want_ = std::move(want);
+    if (!result.ok()) {
+      std::string detail = result.errors.front();
+      if (result.errors.size() > 1)
+        detail
+          += " (and " + std::to_string(result.errors.size() - 1) + " more)";
+      failed(detail);
+      return;
+    }
+    converged(last_want_->size());
+    if (changes.add_rules.size() + changes.remove_rules.size() > 1000)
+      release_free_memory();
+  }
+
+  void converged(std::size_t eips) {
+    report(rules_check, true,
+           std::to_string(eips) + " EIP rules, table "
+             + std::to_string(args_.settings.table));
+    if (!last_error_.empty())
+      log::info("rules_recovered", {{"node", args_.node_name}});
+    last_error_.clear();
+  }
+
+  void failed(const std::string& detail) {
+    report(rules_check, false, detail);
+    if (detail != last_error_)
+      log::error("rules_failed",
+                 {{"node", args_.node_name}, {"error", detail}});
+    last_error_ = detail;
+    arm_resync(args_.retry);
+  }
+
+  caf::event_based_actor* self_;
+  agent_args args_;
+  watch_cache<k8s::service> services_;
+  bool synced_ = false;
+  net::coalescer coalescer_{std::chrono::milliseconds{5}};
+  std::uint64_t timer_generation_ = 0;
+  std::uint64_t resync_tick_ = 0;
+  std::optional<std::set<net::ip_address>> last_want_;
+  std::string last_error_;
+  std::uint64_t repairs_ = 0;
+};
+
+caf::behavior agent_behavior(caf::stateful_actor<agent_state>* self,
+                             agent_args args) {
+  return self->state.make_behavior(std::move(args));
+}
+
+} // namespace
+
+caf::actor spawn_agent(caf::actor_system& sys, agent_args args) {
+  return sys.spawn<caf::detached>(agent_behavior, std::move(args));
+}
+
+} // namespace porter
