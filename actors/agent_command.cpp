@@ -69,6 +69,7 @@ int run_agent(const agent_command& cmd) {
   net::agent_settings settings;
   settings.table = cmd.table;
   settings.rule_priority = cmd.rule_priority;
+  settings.rule_priorities = cmd.rule_priorities;
   if (auto ok = net::validate(settings); !ok)
     return fail(ok.error());
   if (cmd.cleanup)
@@ -110,11 +111,14 @@ int run_agent(const agent_command& cmd) {
     log::info("admin_listening", {{"address", cmd.admin_listen},
                                   {"port", std::to_string(admin->port())}});
   }
-  log::info("agent_starting",
-            {{"node", cmd.node},
-             {"api", cfg->source},
-             {"table", std::to_string(settings.table)},
-             {"priority", std::to_string(settings.rule_priority)}});
+  log::info(
+    "agent_starting",
+    {{"node", cmd.node},
+     {"api", cfg->source},
+     {"table", std::to_string(settings.table)},
+     {"priorities", std::to_string(settings.rule_priority) + "-"
+                      + std::to_string(settings.rule_priority
+                                       + settings.rule_priorities - 1)}});
   caf::actor_system_config sys_cfg;
   caf::actor_system sys{sys_cfg};
   auto agent = spawn_agent(sys, std::move(args));

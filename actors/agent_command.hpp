@@ -7,13 +7,16 @@
 #include <cstdint>
 #include <string>
 
+#include "net/rule_plan.hpp"
+
 namespace porter {
 
 struct agent_command {
   std::string kubeconfig;
   std::string node; ///< --node (NODE_NAME)
-  std::uint32_t table = 101;
-  std::uint32_t rule_priority = 90;
+  std::uint32_t table = net::agent_settings{}.table;
+  std::uint32_t rule_priority = net::agent_settings{}.rule_priority;
+  std::uint32_t rule_priorities = net::agent_settings{}.rule_priorities;
   /// /healthz, /readyz; empty: off. Not 9610: with hostNetwork a manager
   /// and an agent may share a node's ports.
   std::string admin_listen = "127.0.0.1:9611";

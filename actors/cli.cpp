@@ -173,7 +173,12 @@ int run_cli(int argc, char** argv) {
     ->capture_default_str();
   agent
     ->add_option("--rule-priority", agent_cmd.rule_priority,
-                 "priority of porter's rules (1-32765)")
+                 "first priority of porter's rule range")
+    ->capture_default_str();
+  agent
+    ->add_option("--rule-priorities", agent_cmd.rule_priorities,
+                 "size of porter's rule range (one priority per EIP; the "
+                 "range must end before main's rule at 32766)")
     ->capture_default_str();
   agent->add_flag("--default-class", agent_cmd.default_class,
                   "LoadBalancer Services without a class are porter's "

@@ -27,10 +27,14 @@ tl::expected<void, std::string> validate(const agent_settings& s) {
     return tl::unexpected{"--table " + std::to_string(s.table)
                           + ": reserved (0 unspec, 253 default, 254 main, "
                             "255 local); use 1-252 or 256 and up"};
-  if (s.rule_priority == 0 || s.rule_priority >= 32766)
-    return tl::unexpected{"--rule-priority " + std::to_string(s.rule_priority)
-                          + ": must be 1-32765 (after the local rule at 0, "
-                            "before main at 32766)"};
+  const std::uint64_t end
+    = std::uint64_t{s.rule_priority} + std::uint64_t{s.rule_priorities};
+  if (s.rule_priority == 0 || s.rule_priorities == 0 || end > 32766)
+    return tl::unexpected{
+      "--rule-priority " + std::to_string(s.rule_priority)
+      + " --rule-priorities " + std::to_string(s.rule_priorities)
+      + ": the range must lie within 1-32765 (after the local rule at 0, "
+        "before main at 32766)"};
   return {};
 }
 
@@ -47,17 +51,45 @@ std::string to_string(const local_route& r) {
 rule_changes plan_rule_changes(const std::set<ip_address>& eips_in_use,
                                const kernel_view& have,
                                const agent_settings& settings) {
-  std::vector<eip_rule> want_rules;
+  rule_changes out;
+  const std::uint32_t first = settings.rule_priority;
+  const std::uint32_t last = first + settings.rule_priorities - 1;
+  auto fits = [&](const eip_rule& r) {
+    return r.table == settings.table && r.priority >= first
+           && r.priority <= last;
+  };
+  // Keep, per EIP in use, its fitting rule of lowest priority.
+  std::vector<eip_rule> present = have.rules;
+  std::sort(present.begin(), present.end());
+  std::set<ip_address> kept;
+  std::vector<bool> taken(settings.rule_priorities, false);
+  for (const auto& r : present) {
+    if (eips_in_use.count(r.to) != 0 && fits(r) && kept.insert(r.to).second)
+      taken[r.priority - first] = true;
+    else
+      out.remove_rules.push_back(r);
+  }
+  std::stable_sort(out.remove_rules.begin(), out.remove_rules.end(),
+                   [](const eip_rule& a, const eip_rule& b) {
+                     return a.priority < b.priority;
+                   });
+  // The missing ones, in address order, take the lowest free priorities.
+  std::uint32_t slot = 0;
   bool any_v6 = false;
   for (const auto& ip : eips_in_use) {
-    want_rules.push_back({ip, settings.rule_priority, settings.table});
     any_v6 = any_v6 || ip.fam == family::v6;
+    if (kept.count(ip) != 0)
+      continue;
+    while (slot < settings.rule_priorities && taken[slot])
+      ++slot;
+    const std::uint32_t priority
+      = slot < settings.rule_priorities ? first + slot++ : last;
+    out.add_rules.push_back({ip, priority, settings.table});
   }
+  std::reverse(out.add_rules.begin(), out.add_rules.end());
   std::vector<local_route> want_routes{{family::v4, settings.table}};
   if (any_v6)
     want_routes.push_back({family::v6, settings.table});
-  rule_changes out;
-  diff(std::move(want_rules), have.rules, out.add_rules, out.remove_rules);
   diff(std::move(want_routes), have.routes, out.add_routes, out.remove_routes);
   return out;
 }

@@ -4,6 +4,14 @@
 // openelb.md §1.3: `ip route replace local 0/0 dev lo table 101`, `ip rule
 // add to <EIP>/32 lookup 101`). Only porter's own rules and routes (its
 // protocol value) are ever given here or changed. Pure.
+//
+// Why a priority range and not one priority: the kernel keeps policy rules
+// in one list ordered by priority and inserts a new rule after every rule
+// of lower or equal priority (net/core/fib_rules.c, fib_newrule), so 10k
+// rules at one priority cost 50M list steps (340 ms here). Each EIP's rule
+// gets its own priority in porter's range instead, and new rules are sent
+// highest priority first: each lands at the front and the walk is short.
+// The rules' destinations are disjoint, so their order never matters.
 #pragma once
 
 #include <cstdint>
@@ -19,8 +27,15 @@
 namespace porter::net {
 
 struct agent_settings {
-  std::uint32_t table = 101;        ///< --table
-  std::uint32_t rule_priority = 90; ///< --rule-priority (before main: 32766)
+  std::uint32_t table = 101; ///< --table
+  /// --rule-priority: the first priority of porter's range. After the
+  /// rules CNIs and VPN clients install low (Cilium ≤ 111, Calico 99-100,
+  /// AWS VPC CNI 512-1536, Tailscale 5210-5270), before wg-quick's 32764
+  /// and main's 32766.
+  std::uint32_t rule_priority = 10'000;
+  /// --rule-priorities: the range's size. More EIPs than that share its
+  /// last priority: still correct, only slower to program.
+  std::uint32_t rule_priorities = 20'000;
   /// The rtnetlink protocol porter stamps on its rules and routes, so they
   /// can be told apart from everyone else's (RTPROT_* values ≥ 5 are free
   /// for daemons; 0xc8 is unassigned in iproute2's rt_protos).
@@ -28,9 +43,9 @@ struct agent_settings {
 };
 
 /// The table must be one of the free ids (not 0 unspec, 253 default, 254
-/// main, 255 local: rtnetlink.h rt_class_t); the priority must come after
-/// the local table's rule (0) and before main's (32766), or the rule never
-/// matches first.
+/// main, 255 local: rtnetlink.h rt_class_t); the priority range must lie
+/// after the local table's rule (0) and before main's (32766), or the
+/// rules never match first.
 tl::expected<void, std::string> validate(const agent_settings& s);
 
 /// A policy rule "to <to>/<max> lookup <table>" at <priority>.
@@ -74,8 +89,10 @@ struct kernel_view {
   std::vector<local_route> routes;
 };
 
-/// The changes, each list sorted; routes are added before rules (a rule
-/// must never point at an empty table) and removed after them.
+/// The changes in the order to apply them: routes are added before rules (a
+/// rule must never point at an empty table) and removed after them; rules
+/// are added highest priority first and removed lowest first (each at the
+/// front of the kernel's list, see above).
 struct rule_changes {
   std::vector<local_route> add_routes;
   std::vector<eip_rule> add_rules;
@@ -88,11 +105,13 @@ struct rule_changes {
   }
 };
 
-/// Rules: one per EIP at the configured priority and table; anything else
-/// of porter's (an EIP no longer in use, another priority or table after a
-/// flag change, a duplicate) goes. Routes: the IPv4 local route always, the
-/// IPv6 one while an IPv6 EIP is in use. What is already right is left
-/// alone, so an agent restart changes nothing for EIPs still in use.
+/// Rules: one per EIP in the configured table at a priority in the range; a
+/// rule already there stays whatever its priority in the range, a missing
+/// one takes the lowest free priority. Anything else of porter's (an EIP
+/// no longer in use, a priority or table outside the flags after a change,
+/// a duplicate) goes. Routes: the IPv4 local route always, the IPv6 one
+/// while an IPv6 EIP is in use. What is already right is left alone, so an
+/// agent restart changes nothing for EIPs still in use.
 rule_changes plan_rule_changes(const std::set<ip_address>& eips_in_use,
                                const kernel_view& have,
                                const agent_settings& settings);

@@ -29,9 +29,12 @@ class Api:
         self.headers = {"Authorization": "Bearer " + token,
                         "Content-Type": "application/json"}
 
-    def call(self, method, path, body=None):
+    def call(self, method, path, body=None, content_type=None):
         data = json.dumps(body) if body is not None else None
-        self.conn.request(method, path, body=data, headers=self.headers)
+        headers = self.headers
+        if content_type:
+            headers = dict(headers, **{"Content-Type": content_type})
+        self.conn.request(method, path, body=data, headers=headers)
         r = self.conn.getresponse()
         payload = r.read()
         if r.status >= 300:

@@ -165,11 +165,18 @@ step_ok 2 "traffic to $A delivered by the rule; 10.98.0.99 without one is not" "
 
 # ------------------------------------------------------------------ 3 ----
 t=$(now_us)
+# Somebody's copy of porter's rule for A, same priority and table, no
+# protocol: deleting porter's (by protocol) must leave it.
+a_pref=$(porter_rules | grep "to $A lookup 101 " | cut -d: -f1)
+in_node ip rule add to "$A" lookup 101 pref "$a_pref"
 k delete svc svc-a --wait=false >/dev/null
 poll_until 10 no_rule_for "$A" || fail "rule for released $A still there"
 rule_for "$B" || fail "rule for $B lost while releasing $A"
+in_node ip rule show | grep -q "^$a_pref:.*to $A lookup 101 *\$" ||
+  fail "the foreign copy of $A's rule went with porter's"
+in_node ip rule del to "$A" lookup 101 pref "$a_pref"
 connects "$A" && fail "a connection to released $A succeeded"
-step_ok 3 "released $A: rule gone, traffic not delivered" "$t"
+step_ok 3 "released $A: rule gone (a foreign copy kept), traffic not delivered" "$t"
 
 # ------------------------------------------------------------------ 4 ----
 t=$(now_us)
@@ -187,10 +194,10 @@ step_ok 4 "IPv6 EIP $V6: rule and route appear, traffic, both go on release" "$t
 
 # ------------------------------------------------------------------ 5 ----
 t=$(now_us)
-in_node ip rule del to "$B" lookup 101 pref 90 proto 200
+in_node ip rule del to "$B" lookup 101 proto 200
 poll_until 2 rule_for "$B" || fail "deleted rule for $B not restored within 2 s"
-in_node ip rule del to "$B" lookup 101 pref 90 proto 200
-in_node ip rule add to "$B" lookup 102 pref 90 proto 200 # changed by hand
+in_node ip rule del to "$B" lookup 101 proto 200
+in_node ip rule add to "$B" lookup 102 pref 10001 proto 200 # changed by hand
 poll_until 2 rule_for "$B" || fail "changed rule for $B not restored within 2 s"
 poll_until 2 eval '! porter_rules | grep -q "lookup 102"' ||
   fail "the hand-changed rule (lookup 102) stays"
