@@ -6,6 +6,7 @@
 #include "actors/logging.hpp"
 #include "bgp/codec.hpp"
 #include "bgp/fsm.hpp"
+#include "bgp/received_routes.hpp"
 #include "net/io/tcp.hpp"
 
 namespace porter {
@@ -118,6 +119,15 @@ private:
     }
     if (auto* n = std::get_if<bgp::notification>(&decoded->msg))
       stats_.last_error = "received " + bgp::describe(*n);
+    // Before the FSM sees it: an UPDATE that breaks the session must not
+    // be half-reported after the down event.
+    if (auto* u = std::get_if<bgp::update_message>(&decoded->msg);
+        u != nullptr && args_.report_received && args_.observer
+        && fsm_->state() == bgp::fsm_state::established)
+      self_->send(
+        args_.observer, atoms::routes_in_atom_v, args_.peer.name,
+        bgp::changes_of(*u, decoded->action
+                              == bgp::update_error_action::treat_as_withdraw));
     handle(bgp::event_for(decoded->msg));
   }
 

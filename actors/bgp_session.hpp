@@ -10,6 +10,7 @@
 #include "bgp/adj_rib_out.hpp"
 #include "bgp/peer_config.hpp"
 #include "bgp/peer_stats.hpp"
+#include "bgp/received_routes.hpp"
 
 namespace porter::net::io {
 class io_thread;
@@ -36,6 +37,10 @@ struct session_args {
   /// RFC 4724 §3 Restart State: this process has not had a session with
   /// this peer yet (a restarted session actor is no restarted speaker).
   bool first_since_start = true;
+  /// Send the observer (routes_in_atom, peer name, bgp::received_changes)
+  /// for every UPDATE received while Established (the virtual switches of
+  /// `porter sim`; porter itself ignores what its peers announce).
+  bool report_received = false;
 };
 
 /// Spawns the session and starts it (RFC 4271 ManualStart). Messages:
@@ -51,3 +56,4 @@ caf::actor spawn_bgp_session(caf::local_actor* parent, session_args args);
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(porter::routes_snapshot)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(porter::bgp::peer_stats)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(porter::connection_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(porter::bgp::received_changes)

@@ -25,6 +25,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(porter, caf::first_custom_type_id)
   CAF_ADD_ATOM(porter, porter::atoms, add_peer_atom, "add_peer")
   CAF_ADD_ATOM(porter, porter::atoms, del_peer_atom, "del_peer")
   CAF_ADD_ATOM(porter, porter::atoms, incoming_atom, "incoming")
+  CAF_ADD_ATOM(porter, porter::atoms, routes_in_atom, "routes_in")
 
   // Kubernetes watchers and the leader elector
   CAF_ADD_ATOM(porter, porter::atoms, list_resp_atom, "list_resp")

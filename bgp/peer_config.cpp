@@ -16,9 +16,14 @@ capabilities local_capabilities(const speaker_config& speaker,
   caps.four_octet_as = speaker.local_as;
   caps.route_refresh = true;
   caps.extended_message = true;
-  if (peer.add_path)
+  if (peer.add_path || peer.add_path_receive) {
+    const auto direction = peer.add_path && peer.add_path_receive
+                             ? add_path_direction::both
+                           : peer.add_path ? add_path_direction::send
+                                           : add_path_direction::receive;
     for (auto f : caps.multiprotocol)
-      caps.add_path.push_back({f, add_path_direction::send});
+      caps.add_path.push_back({f, direction});
+  }
   if (peer.graceful_restart) {
     graceful_restart_capability gr;
     // RFC 4724 §3: Restart Time is 12 bits.
@@ -59,8 +64,8 @@ bool operator==(const peer_config& a, const peer_config& b) {
          && a.ttl_security_hops == b.ttl_security_hops
          && a.user_timeout == b.user_timeout && a.hold_time == b.hold_time
          && a.connect_retry == b.connect_retry && a.passive == b.passive
-         && a.add_path == b.add_path && a.ipv6 == b.ipv6
-         && a.graceful_restart == b.graceful_restart
+         && a.add_path == b.add_path && a.add_path_receive == b.add_path_receive
+         && a.ipv6 == b.ipv6 && a.graceful_restart == b.graceful_restart
          && a.restart_time == b.restart_time;
 }
 

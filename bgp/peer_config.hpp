@@ -45,6 +45,10 @@ struct peer_config {
   bool passive = false;
   /// Offer ADD-PATH send (RFC 7911) for the families we speak: ECMP needs it.
   bool add_path = true;
+  /// Offer ADD-PATH receive instead: the switch's side, for the virtual
+  /// switches of `porter sim` (issue #10), which keep every path porter
+  /// sends.
+  bool add_path_receive = false;
   bool ipv6 = true; // offer IPv6 unicast (RFC 4760) besides IPv4
   /// RFC 4724: advertise Graceful Restart so that the switch keeps
   /// forwarding on porter's routes (stale) for `restart_time` seconds after
@@ -74,7 +78,8 @@ transport_settings transport_for(const speaker_config& speaker,
 
 /// Our capabilities towards this peer: multiprotocol IPv4 (+IPv6), 4-octet
 /// AS (RFC 6793), route refresh (RFC 2918), extended message (RFC 8654),
-/// ADD-PATH send (RFC 7911) and graceful restart (RFC 4724) when enabled.
+/// ADD-PATH send or receive (RFC 7911) and graceful restart (RFC 4724) when
+/// enabled.
 capabilities local_capabilities(const speaker_config& speaker,
                                 const peer_config& peer);
 

@@ -75,6 +75,14 @@ TEST(LocalCapabilities, OffersWhatEcmpNeeds) {
   caps = local_capabilities(sp, p);
   EXPECT_EQ(caps.multiprotocol.size(), 1U);
   EXPECT_TRUE(caps.add_path.empty());
+  // RFC 7911 §4 Send/Receive field: a virtual switch receives every path.
+  p.add_path_receive = true;
+  caps = local_capabilities(sp, p);
+  ASSERT_EQ(caps.add_path.size(), 1U);
+  EXPECT_EQ(caps.add_path[0].direction, add_path_direction::receive);
+  p.add_path = true;
+  caps = local_capabilities(sp, p);
+  EXPECT_EQ(caps.add_path[0].direction, add_path_direction::both);
 }
 
 TEST(LocalCapabilities, GracefulRestartRestartTimeIsTwelveBits) {
