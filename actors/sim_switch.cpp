@@ -54,7 +54,7 @@ public:
     auto me = caf::actor_cast<caf::actor>(self_);
     std::string error;
     listener_ = net::io::tcp_listener::listen(
-      *args_.io, {*net::parse_ip("127.0.0.1"), 0},
+      *args_.io, {args_.address, 0},
       [me](connection_ptr conn) {
         caf::anon_send(me, atoms::incoming_atom_v, std::move(conn));
       },
@@ -67,7 +67,7 @@ public:
     }
     args_.board->set_port(args_.name, listener_->port());
     args_.board->publish(args_.name, {});
-    if (args_.uplink_port)
+    if (args_.uplink)
       start_uplink();
     self_->set_exit_handler([this](caf::exit_msg& msg) {
       listener_->close();
@@ -159,8 +159,8 @@ private:
     uplink_ = spawn_bgp_speaker(self_->system(), std::move(sp));
     bgp::peer_config spine;
     spine.name = args_.name + "->spine";
-    spine.address = *net::parse_ip("127.0.0.1");
-    spine.port = *args_.uplink_port;
+    spine.address = args_.uplink->first;
+    spine.port = args_.uplink->second;
     spine.peer_as = args_.uplink_as;
     spine.add_path = false;
     spine.hold_time = 9;

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <caf/fwd.hpp>
 
@@ -51,15 +52,19 @@ struct sim_switch_args {
   std::shared_ptr<fabric_board> board;
   std::uint32_t as = 0;
   std::uint32_t router_id = 0;
-  /// A leaf's uplink: the spine's port on 127.0.0.1 and AS, and the
-  /// addresses the leaf puts as next hop (one per family).
-  std::optional<std::uint16_t> uplink_port;
+  /// Where it listens, port chosen by the kernel (on the board). Each
+  /// switch its own loopback address (127.0.1.x: Linux routes all of
+  /// 127/8 to lo), so porter's BgpPeers name distinct neighbours.
+  net::ip_address address;
+  /// A leaf's uplink: the spine's address, port and AS, and the addresses
+  /// the leaf puts as next hop (one per family).
+  std::optional<std::pair<net::ip_address, std::uint16_t>> uplink;
   std::uint32_t uplink_as = 0;
   net::ip_address self_v4;
   net::ip_address self_v6;
 };
 
-/// Listens on 127.0.0.1, port chosen by the kernel (on the board).
+/// Listens at `address`; the port appears on the board.
 caf::actor spawn_sim_switch(caf::actor_system& sys, sim_switch_args args);
 
 } // namespace porter

@@ -41,21 +41,29 @@ TEST(VirtualSwitch, LeafKeepsEveryPathAndTellsTheSpine) {
   auto io = std::make_shared<net::io::io_thread>();
   auto board = std::make_shared<fabric_board>();
 
-  sim_switch_args spine{"spine", io, board, 65000, 0x0a00ff00, {}, 0, {}, {}};
+  sim_switch_args spine;
+  spine.name = "spine";
+  spine.io = io;
+  spine.board = board;
+  spine.as = 65000;
+  spine.router_id = 0x0a00ff00;
+  spine.address = ip("127.0.1.3");
   auto spine_actor = spawn_sim_switch(sys, spine);
   ASSERT_TRUE(eventually([&] {
     auto v = board->view("spine");
     return v && v->port != 0;
   }));
-  sim_switch_args leaf{"leaf-a",
-                       io,
-                       board,
-                       65001,
-                       0x0a00ff01,
-                       board->view("spine")->port,
-                       65000,
-                       ip("10.255.0.1"),
-                       ip("fd00:255::1")};
+  sim_switch_args leaf;
+  leaf.name = "leaf-a";
+  leaf.io = io;
+  leaf.board = board;
+  leaf.as = 65001;
+  leaf.router_id = 0x0a00ff01;
+  leaf.address = ip("127.0.1.1");
+  leaf.uplink = std::pair{ip("127.0.1.3"), board->view("spine")->port};
+  leaf.uplink_as = 65000;
+  leaf.self_v4 = ip("10.255.0.1");
+  leaf.self_v6 = ip("fd00:255::1");
   auto leaf_actor = spawn_sim_switch(sys, leaf);
   ASSERT_TRUE(eventually([&] {
     auto v = board->view("leaf-a");
@@ -69,7 +77,7 @@ TEST(VirtualSwitch, LeafKeepsEveryPathAndTellsTheSpine) {
   auto speaker = spawn_bgp_speaker(sys, sp);
   bgp::peer_config to_leaf;
   to_leaf.name = "leaf-a";
-  to_leaf.address = ip("127.0.0.1");
+  to_leaf.address = ip("127.0.1.1");
   to_leaf.port = board->view("leaf-a")->port;
   to_leaf.peer_as = 65001;
   to_leaf.connect_retry = 200ms;
