@@ -9,6 +9,7 @@
 #include "actors/agent_command.hpp"
 #include "actors/logging.hpp"
 #include "actors/manager_command.hpp"
+#include "actors/sim_demo.hpp"
 #include "sim/apiserver/io/run_apiserver.hpp"
 
 namespace porter {
@@ -109,10 +110,10 @@ int run_cli(int argc, char** argv) {
   CLI::App app{"porter: BGP load balancer for bare-metal Kubernetes", "porter"};
   app.require_subcommand(1);
   global_options global;
-  app
-    .add_option("--log-level", global.log_level,
-                "trace, debug, info, warn or error")
-    ->capture_default_str();
+  auto* log_level = app
+                      .add_option("--log-level", global.log_level,
+                                  "trace, debug, info, warn or error")
+                      ->capture_default_str();
   app.add_option("--log-format", global.log_format, "logfmt or json")
     ->capture_default_str();
   app.set_version_flag("--version", version_line());
@@ -198,10 +199,17 @@ int run_cli(int argc, char** argv) {
     "inspect", "Show actors, peers, routes, pools of a running process");
   auto* sim = app.add_subcommand(
     "sim", "Run a virtual cluster with virtual switches on this machine");
-  // Other sim commands (`porter sim demo`, issue #10) are not built yet.
-  sim->allow_extras();
+  sim->require_subcommand(1);
   sim::apiserver_command apiserver_cmd;
   auto* sim_apiserver = add_sim_apiserver(*sim, apiserver_cmd);
+  sim_demo_options demo_opts;
+  auto* sim_demo = sim->add_subcommand(
+    "demo", "A virtual cluster and fabric: watch porter allocate, announce, "
+            "fail over (what `make sim` runs)");
+  sim_demo->add_option("--work-dir", demo_opts.work_dir,
+                       "logs and kubeconfig here (default: a new /tmp dir, "
+                       "removed after a PASS)");
+  sim_demo->add_flag("--keep", demo_opts.keep, "keep the work directory");
 
   try {
     app.parse(argc, argv);
@@ -218,6 +226,10 @@ int run_cli(int argc, char** argv) {
   auto lvl = log::parse_level(global.log_level);
   if (!lvl)
     return usage_error(lvl.error());
+  // The demo's own output is its tables; its actors speak up only when
+  // something is wrong, unless asked to.
+  if (sim_demo->parsed() && log_level->count() == 0)
+    lvl = log::level::warn;
   auto fmt = log::parse_format(global.log_format);
   if (!fmt)
     return usage_error(fmt.error());
@@ -235,8 +247,8 @@ int run_cli(int argc, char** argv) {
     return not_in_this_build("inspect", "issue #11");
   if (sim_apiserver->parsed())
     return sim::run_apiserver(apiserver_cmd, sim_log);
-  if (sim->parsed())
-    return not_in_this_build("sim", "issue #10");
+  if (sim_demo->parsed())
+    return run_sim_demo(demo_opts);
   return usage_error("no subcommand given");
 }
 

@@ -1,0 +1,103 @@
+// The virtual cluster of `porter sim demo` (issue #10 item 1): the API
+// server emulator in this process with porter's CRDs and the model's
+// objects, a spine and two leaves (actors/sim_switch) on 127.0.1.x, one
+// agent actor per node with an in-memory rule table, and the manager
+// replicas as real `porter manager` child processes peering with the
+// leaves. Everything stops with the object. Blocking; one thread drives it.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "actors/child_process.hpp"
+#include "sim/fabric/data_plane.hpp"
+#include "sim/scenario/cluster_model.hpp"
+
+namespace caf {
+class actor_system;
+class actor;
+} // namespace caf
+
+namespace porter::net::io {
+class io_thread;
+class memory_rule_table;
+} // namespace porter::net::io
+
+namespace porter {
+
+class fabric_board;
+
+struct sim_cluster_options {
+  std::string work_dir;   ///< logs and the kubeconfig
+  std::string porter_exe; ///< for the manager replicas
+  int replicas = 2;
+  /// Short Lease timing, so a failover shows within seconds.
+  double lease_duration = 2, renew_deadline = 1.5, retry_period = 0.5;
+  bool graceful_restart = true; ///< BgpPeer gracefulRestart on the leaves
+};
+
+struct api_answer {
+  int status = 0; ///< 0: no HTTP answer (see body)
+  std::string body;
+};
+
+class sim_cluster {
+public:
+  sim_cluster(sim_cluster_options o, sim::cluster_model m);
+  ~sim_cluster();
+  sim_cluster(const sim_cluster&) = delete;
+  sim_cluster& operator=(const sim_cluster&) = delete;
+
+  /// Brings everything up; a failure is one line.
+  tl::expected<void, std::string> start();
+
+  api_answer call(const std::string& method, const std::string& path,
+                  const std::string& body = {},
+                  const std::string& content_type = "application/json");
+
+  const sim::cluster_model& model() const { return model_; }
+  /// The Service's EIP from its status, if it has one.
+  std::optional<net::ip_address> eip_of(const std::string& service);
+  /// The Lease holder ("" when none).
+  std::string leader();
+  std::vector<std::string> replica_names() const;
+  void signal_replica(const std::string& name, int sig);
+  bool replica_running(const std::string& name);
+  /// Starts a replica that has exited again, under the same name.
+  tl::expected<void, std::string> restart_replica(const std::string& name);
+  /// Established BGP sessions of a switch.
+  std::size_t sessions_of(const std::string& sw) const;
+
+  /// Changes in the model, written to the API.
+  void set_endpoints(const std::string& service,
+                     std::vector<std::string> nodes);
+  void set_node_ready(const std::string& node, bool ready);
+
+  /// The switches' tables now, for the expectations and the data plane.
+  sim::fabric_state fabric() const;
+  std::vector<std::string> switch_names() const;
+  sim::forwarding_table table_of(const std::string& sw) const;
+  /// Whether node's agent has diverted `eip` to it.
+  bool node_diverts(const std::string& node, const net::ip_address& eip) const;
+
+  std::string kubeconfig_path() const;
+
+private:
+  tl::expected<void, std::string> create(const std::string& path,
+                                         const std::string& json);
+  tl::expected<void, std::string> start_switches();
+  tl::expected<void, std::string> start_replica(int index);
+
+  sim_cluster_options opts_;
+  sim::cluster_model model_;
+  struct parts;
+  std::unique_ptr<parts> p_;
+};
+
+} // namespace porter
