@@ -259,10 +259,14 @@ private:
                {"peer_as", std::to_string(a.session.peer_as)},
                {"add_path", stats_.add_path ? "1" : "0"},
                {"hold", std::to_string(a.session.hold_time)}});
+    const auto& gr = a.session.peer_graceful_restart;
     notify("established",
            std::string("add_path=") + (stats_.add_path ? "1" : "0")
              + " add_path6=" + (rib_->context().add_path_v6 ? "1" : "0")
-             + " hold=" + std::to_string(a.session.hold_time));
+             + " hold=" + std::to_string(a.session.hold_time) + " peer_id="
+             + net::to_string(net::ip_address::v4(a.session.peer_id))
+             + " restart_time="
+             + (gr ? std::to_string(gr->restart_time) : std::string{"-"}));
     eor_sent_ = false;
     rib_->set_desired(args_.routes);
     flush_updates();

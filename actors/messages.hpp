@@ -61,8 +61,9 @@ typename Inspector::result_type inspect(Inspector& f, child_status& x) {
 struct peer_event {
   std::string peer;
   /// "state" (detail: the new FSM state), "established" (detail:
-  /// "add_path=<0|1> hold=<s>"), "down" (detail: the reason), "updates"
-  /// (detail: the number of UPDATEs just sent).
+  /// "add_path=<0|1> add_path6=<0|1> hold=<s> peer_id=<a.b.c.d>
+  /// restart_time=<s, or - without graceful restart>"), "down" (detail: the
+  /// reason), "updates" (detail: the number of UPDATEs just sent).
   std::string kind;
   std::string detail;
 };

@@ -351,9 +351,11 @@ sim_cluster::restart_replica(const std::string& name) {
   return start_replica(std::stoi(name.substr(name.rfind('-') + 1)) - 1);
 }
 
-std::size_t sim_cluster::sessions_of(const std::string& sw) const {
+sim_cluster::switch_counts sim_cluster::counts_of(const std::string& sw) const {
   auto v = p_->board->view(sw);
-  return v ? v->sessions : 0;
+  if (!v)
+    return {};
+  return {v->sessions, v->paths, v->stale_paths};
 }
 
 void sim_cluster::set_endpoints(const std::string& service,

@@ -71,8 +71,12 @@ public:
   bool replica_running(const std::string& name);
   /// Starts a replica that has exited again, under the same name.
   tl::expected<void, std::string> restart_replica(const std::string& name);
-  /// Established BGP sessions of a switch.
-  std::size_t sessions_of(const std::string& sw) const;
+  /// A switch's established BGP sessions, its paths from them, and the
+  /// stale paths it keeps for restarting peers.
+  struct switch_counts {
+    std::size_t sessions = 0, paths = 0, stale_paths = 0;
+  };
+  switch_counts counts_of(const std::string& sw) const;
 
   /// Changes in the model, written to the API.
   void set_endpoints(const std::string& service,

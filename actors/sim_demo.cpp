@@ -146,6 +146,22 @@ private:
 
   // ---------------------------------------------------------------- events
 
+  /// Paths the leader's session should give each leaf: one per expected
+  /// next hop of every Service.
+  std::size_t expected_paths() {
+    std::lock_guard lock{model_mutex_};
+    std::size_t n = 0;
+    for (const auto& svc : c_.model().services)
+      n += sim::expected_next_hops(c_.model(), svc).size();
+    return n;
+  }
+
+  bool both_leaves(bool (*pred)(const sim_cluster::switch_counts&, std::size_t),
+                   std::size_t arg) {
+    return pred(c_.counts_of("leaf-a"), arg)
+           && pred(c_.counts_of("leaf-b"), arg);
+  }
+
   void failover() {
     const auto old = c_.leader();
     if (old.empty()) {
@@ -154,21 +170,32 @@ private:
     }
     phase("failover");
     std::cout << "\n== failover: kill -9 " << old << " (the leader)\n";
+    const auto want = expected_paths();
     const auto t0 = clock_type::now();
     c_.signal_replica(old, SIGKILL);
-    long long down = -1, elected = -1, restored = -1;
+    long long down = -1, elected = -1, fresh = -1, flushed = -1;
     std::string next;
-    while (ms_since(t0) < 20'000 && restored < 0) {
-      if (down < 0 && c_.sessions_of("leaf-a") < 2
-          && c_.sessions_of("leaf-b") < 2)
+    while (ms_since(t0) < 20'000 && flushed < 0) {
+      if (down < 0
+          && both_leaves(
+            [](const auto& c, std::size_t) { return c.stale_paths > 0; }, 0))
         down = ms_since(t0);
       if (elected < 0) {
         next = c_.leader();
         if (!next.empty() && next != old)
           elected = ms_since(t0);
       }
-      if (elected >= 0 && routes(nullptr))
-        restored = ms_since(t0);
+      if (elected >= 0 && fresh < 0
+          && both_leaves(
+            [](const auto& c, std::size_t n) { return c.paths >= n; }, want)) {
+        fresh = ms_since(t0);
+        if (auto r = c_.restart_replica(old); !r)
+          std::cout << "cannot restart " << old << ": " << r.error() << "\n";
+      }
+      if (fresh >= 0
+          && both_leaves(
+            [](const auto& c, std::size_t) { return c.stale_paths == 0; }, 0))
+        flushed = ms_since(t0);
       std::this_thread::sleep_for(milliseconds{2});
     }
     auto at = [](long long v) {
@@ -177,15 +204,20 @@ private:
     std::cout << sim::render_table(
       {"T", "EVENT"},
       {{"+0 ms", "kill -9 " + old},
-       {at(down), "both leaves: " + old + "'s session down, its paths gone"},
+       {at(down), "leaf-a, leaf-b: " + old
+                    + "'s session gone; its paths kept, stale (RFC 4724)"},
        {at(elected), (next.empty() ? "?" : next) + " holds the Lease"},
-       {at(restored), "every switch has the expected next hops again"}});
+       {at(fresh), next + "'s paths on both leaves; " + old + " started again"},
+       {at(flushed), old
+                       + " back (standby), its End-of-RIB ends the stale "
+                         "paths"}});
     settle();
     print_probes("failover");
-    expect(restored >= 0, "routes restored after the leader's crash (in "
-                            + at(restored) + ")");
-    if (auto r = c_.restart_replica(old); r)
-      std::cout << old << " started again (standby)\n";
+    expect(fresh >= 0, "the new leader's paths on both leaves " + at(fresh)
+                         + " after the crash");
+    expect(flushed >= 0, "stale paths gone once the old leader is back");
+    expect(lost("failover") == 0,
+           "no probe lost during the failover (graceful restart)");
   }
 
   void move_endpoints() {
@@ -283,6 +315,11 @@ private:
       prober_.join();
   }
 
+  long long lost(const std::string& name) {
+    std::lock_guard lock{probe_mutex_};
+    return counts_[name].lost;
+  }
+
   void print_probes(const std::string& name) {
     std::lock_guard lock{probe_mutex_};
     const auto& n = counts_[name];
@@ -353,7 +390,7 @@ int run_sim_demo(const sim_demo_options& o) {
     sim_cluster_options co;
     co.work_dir = dir;
     co.porter_exe = self_exe();
-    co.graceful_restart = false;
+    co.graceful_restart = true;
     sim_cluster c{co, sim::demo_cluster()};
     if (auto r = c.start(); !r) {
       std::cerr << "porter sim demo: " << r.error() << "\n";

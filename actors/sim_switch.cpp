@@ -18,9 +18,12 @@ void fabric_board::set_port(const std::string& sw, std::uint16_t port) {
   switches_[sw].port = port;
 }
 
-void fabric_board::publish(const std::string& sw, sim::forwarding_table fib) {
+void fabric_board::publish(const std::string& sw, sim::forwarding_table fib,
+                           std::size_t paths, std::size_t stale_paths) {
   std::lock_guard lock{mutex_};
   auto& v = switches_[sw];
+  v.paths = paths;
+  v.stale_paths = stale_paths;
   if (v.fib != fib) {
     v.fib = std::move(fib);
     ++v.changes;
@@ -66,7 +69,7 @@ public:
       return {};
     }
     args_.board->set_port(args_.name, listener_->port());
-    args_.board->publish(args_.name, {});
+    args_.board->publish(args_.name, {}, 0, 0);
     if (args_.uplink)
       start_uplink();
     self_->set_exit_handler([this](caf::exit_msg& msg) {
@@ -84,7 +87,20 @@ public:
       [this](atoms::routes_in_atom, const std::string& session,
              const bgp::received_changes& changes) {
         rib_.apply(session, changes);
+        // RFC 4724 §4.2: the restarted peer's End-of-RIB ends its stale
+        // paths.
+        if (changes.end_of_rib)
+          if (auto it = peers_.find(session); it != peers_.end())
+            rib_.drop_stale(it->second.id);
         changed();
+      },
+      [this](atoms::timer_atom, std::uint32_t peer_id, std::uint64_t gen) {
+        if (auto it = stale_timers_.find(peer_id);
+            it != stale_timers_.end() && it->second == gen) {
+          stale_timers_.erase(it);
+          rib_.drop_stale(peer_id);
+          changed();
+        }
       },
       [this](atoms::peer_event_atom, const peer_event& ev) { on_event(ev); },
     };
@@ -118,10 +134,21 @@ private:
   void on_event(const peer_event& ev) {
     if (ev.kind == "established") {
       established_.insert(ev.peer);
+      peers_[ev.peer] = identity_of(ev.detail);
       log::info("sim_session_up", {{"switch", args_.name}, {"peer", ev.peer}});
     } else if (ev.kind == "down") {
       established_.erase(ev.peer);
-      rib_.drop_session(ev.peer);
+      const auto who = peers_[ev.peer];
+      peers_.erase(ev.peer);
+      if (sim::keeps_paths_when_down(ev.detail, who.restart_time > 0)) {
+        rib_.keep_stale(ev.peer, who.id);
+        const auto gen = ++stale_generation_;
+        stale_timers_[who.id] = gen;
+        self_->delayed_send(self_, std::chrono::seconds{who.restart_time},
+                            atoms::timer_atom_v, who.id, gen);
+      } else {
+        rib_.drop_session(ev.peer);
+      }
       // Each connection has its own session actor; a new one comes with
       // the next connection.
       if (auto it = sessions_.find(ev.peer); it != sessions_.end()) {
@@ -138,9 +165,33 @@ private:
     args_.board->set_sessions(args_.name, established_.size());
   }
 
+  /// The peer's BGP Identifier and Restart Time from the "established"
+  /// detail (actors/messages.hpp: "... peer_id=a.b.c.d restart_time=N").
+  struct peer_identity {
+    std::uint32_t id = 0;
+    std::uint16_t restart_time = 0; ///< 0: no graceful restart
+  };
+
+  static peer_identity identity_of(const std::string& detail) {
+    auto field = [&](std::string_view key) -> std::string {
+      auto at = detail.find(std::string{key} + "=");
+      if (at == std::string::npos)
+        return {};
+      at += key.size() + 1;
+      return detail.substr(at, detail.find(' ', at) - at);
+    };
+    peer_identity p;
+    if (auto ip = net::parse_ip(field("peer_id")); ip && ip->is_v4())
+      p.id = ip->v4_host_order();
+    const auto rt = field("restart_time");
+    if (!rt.empty() && rt != "-")
+      p.restart_time = static_cast<std::uint16_t>(std::stoul(rt));
+    return p;
+  }
+
   void changed() {
     auto fib = rib_.forwarding();
-    args_.board->publish(args_.name, fib);
+    args_.board->publish(args_.name, fib, rib_.paths(), rib_.stale_paths());
     if (!uplink_)
       return;
     bgp::desired_routes_builder b;
@@ -176,6 +227,9 @@ private:
   std::map<std::string, caf::actor> sessions_;
   std::set<std::string> established_;
   sim::switch_rib rib_;
+  std::map<std::string, peer_identity> peers_;          ///< by session
+  std::map<std::uint32_t, std::uint64_t> stale_timers_; ///< peer → generation
+  std::uint64_t stale_generation_ = 0;
   caf::actor uplink_;
 };
 

@@ -4,6 +4,8 @@
 // session's paths (sim/fabric/switch_rib), computes its ECMP forwarding
 // table and publishes it on the fabric board. A leaf also re-advertises
 // every prefix it can forward to its spine, with itself as the next hop.
+// As a graceful-restart helper (RFC 4724 §4.2) it keeps a crashed peer's
+// paths, stale, until the peer's End-of-RIB or its restart time.
 #pragma once
 
 #include <cstdint>
@@ -30,14 +32,17 @@ namespace porter {
 class fabric_board {
 public:
   struct switch_view {
-    std::uint16_t port = 0; ///< where it listens (127.0.0.1)
+    std::uint16_t port = 0; ///< where it listens
     sim::forwarding_table fib;
-    std::size_t sessions = 0;  ///< established
-    std::uint64_t changes = 0; ///< how often fib changed
+    std::size_t sessions = 0;    ///< established
+    std::uint64_t changes = 0;   ///< how often fib changed
+    std::size_t paths = 0;       ///< from current sessions
+    std::size_t stale_paths = 0; ///< kept for restarting peers (RFC 4724)
   };
 
   void set_port(const std::string& sw, std::uint16_t port);
-  void publish(const std::string& sw, sim::forwarding_table fib);
+  void publish(const std::string& sw, sim::forwarding_table fib,
+               std::size_t paths, std::size_t stale_paths);
   void set_sessions(const std::string& sw, std::size_t n);
   std::optional<switch_view> view(const std::string& sw) const;
 

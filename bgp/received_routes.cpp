@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "bgp/codec.hpp"
+
 namespace porter::bgp {
 
 namespace {
@@ -22,6 +24,7 @@ std::uint32_t path_length(const as_path& p) {
 
 received_changes changes_of(const update_message& u, bool treat_as_withdraw) {
   received_changes out;
+  out.end_of_rib = end_of_rib_family(u);
   out.withdrawn = u.withdrawn;
   std::optional<net::ip_address> next_hop;
   std::uint32_t length = 0;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "bgp/message.hpp"
@@ -28,6 +29,8 @@ struct received_path {
 struct received_changes {
   std::vector<nlri> withdrawn;
   std::vector<received_path> announced;
+  /// Set when the UPDATE is an End-of-RIB marker (RFC 4724 §2).
+  std::optional<afi_safi> end_of_rib;
 };
 
 /// Withdrawals come before announcements, as a receiver applies them

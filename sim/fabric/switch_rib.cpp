@@ -20,13 +20,33 @@ void switch_rib::drop_session(const std::string& session) {
   in_.erase(session);
 }
 
+void switch_rib::keep_stale(const std::string& session, std::uint32_t peer_id) {
+  auto it = in_.find(session);
+  if (it == in_.end())
+    return;
+  auto& stale = stale_[peer_id];
+  stale.insert(it->second.begin(), it->second.end());
+  in_.erase(it);
+}
+
+void switch_rib::drop_stale(std::uint32_t peer_id) {
+  stale_.erase(peer_id);
+}
+
+std::size_t switch_rib::stale_paths() const {
+  std::size_t n = 0;
+  for (const auto& [peer, paths] : stale_)
+    n += paths.size();
+  return n;
+}
+
 forwarding_table switch_rib::forwarding() const {
   struct best {
     std::uint32_t length = std::numeric_limits<std::uint32_t>::max();
     std::vector<net::ip_address> hops;
   };
   std::map<net::prefix, best> bests;
-  for (const auto& [session, paths] : in_)
+  auto consider = [&](const adj_rib_in& paths) {
     for (const auto& [route, path] : paths) {
       auto& b = bests[route.prefix];
       if (path.as_path_length < b.length) {
@@ -36,6 +56,11 @@ forwarding_table switch_rib::forwarding() const {
       if (path.as_path_length == b.length)
         b.hops.push_back(path.next_hop);
     }
+  };
+  for (const auto& [session, paths] : in_)
+    consider(paths);
+  for (const auto& [peer, paths] : stale_)
+    consider(paths);
   forwarding_table out;
   for (auto& [prefix, b] : bests) {
     std::sort(b.hops.begin(), b.hops.end());
@@ -50,6 +75,11 @@ std::size_t switch_rib::paths() const {
   for (const auto& [session, paths] : in_)
     n += paths.size();
   return n;
+}
+
+bool keeps_paths_when_down(std::string_view why, bool peer_graceful_restart) {
+  constexpr std::string_view lost = "connection_lost";
+  return peer_graceful_restart && why.substr(0, lost.size()) == lost;
 }
 
 std::vector<net::ip_address> lookup(const forwarding_table& fib,

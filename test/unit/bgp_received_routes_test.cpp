@@ -38,10 +38,11 @@ TEST(ReceivedRoutes, Table) {
       {route("10.200.0.10/32", 1), route("10.200.0.10/32", 2)}},
      {{},
       {{route("10.200.0.10/32", 1), ip("10.0.0.11"), 1},
-       {route("10.200.0.10/32", 2), ip("10.0.0.11"), 1}}}},
+       {route("10.200.0.10/32", 2), ip("10.0.0.11"), 1}},
+      std::nullopt}},
     {"withdrawn routes field",
      {{route("10.200.0.10/32", 2)}, {}, {}},
-     {{route("10.200.0.10/32", 2)}, {}}},
+     {{route("10.200.0.10/32", 2)}, {}, std::nullopt}},
     {"RFC 4760 §3: IPv6 in MP_REACH with its own next hop",
      {{},
       {attr(attr_type::as_path, path({{seq, {65100, 65000}}})),
@@ -49,13 +50,13 @@ TEST(ReceivedRoutes, Table) {
             mp_reach{
               ipv6_unicast, ip("fd00::11"), {}, {route("fd00:1::10/128", 7)}})},
       {}},
-     {{}, {{route("fd00:1::10/128", 7), ip("fd00::11"), 2}}}},
+     {{}, {{route("fd00:1::10/128", 7), ip("fd00::11"), 2}}, std::nullopt}},
     {"RFC 4760 §4: MP_UNREACH withdraws",
      {{},
       {attr(attr_type::mp_unreach_nlri,
             mp_unreach{ipv6_unicast, {route("fd00:1::10/128", 7)}})},
       {}},
-     {{route("fd00:1::10/128", 7)}, {}}},
+     {{route("fd00:1::10/128", 7)}, {}, std::nullopt}},
     {"IPv4 NLRI without NEXT_HOP: nothing to forward to, left out",
      {{}, {attr(attr_type::as_path, path({}))}, {route("10.200.0.10/32")}},
      {}},
@@ -65,13 +66,19 @@ TEST(ReceivedRoutes, Table) {
             path({{seq, {1, 2}}, {as_segment_type::as_set, {3, 4, 5}}})),
        attr(attr_type::next_hop, ip("10.0.0.12"))},
       {route("10.200.0.11/32")}},
-     {{}, {{route("10.200.0.11/32"), ip("10.0.0.12"), 3}}}},
-    {"End-of-RIB (RFC 4724 §2): an empty UPDATE changes nothing", {}, {}},
+     {{}, {{route("10.200.0.11/32"), ip("10.0.0.12"), 3}}, std::nullopt}},
+    {"End-of-RIB (RFC 4724 §2): an empty UPDATE changes nothing",
+     {},
+     {{}, {}, ipv4_unicast}},
+    {"IPv6 End-of-RIB: an empty MP_UNREACH",
+     {{}, {attr(attr_type::mp_unreach_nlri, mp_unreach{ipv6_unicast, {}})}, {}},
+     {{}, {}, ipv6_unicast}},
   };
   for (const auto& r : rows) {
     auto got = changes_of(r.update);
     EXPECT_EQ(got.withdrawn, r.want.withdrawn) << r.name;
     EXPECT_EQ(got.announced, r.want.announced) << r.name;
+    EXPECT_EQ(got.end_of_rib, r.want.end_of_rib) << r.name;
   }
 }
 

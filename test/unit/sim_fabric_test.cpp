@@ -21,10 +21,10 @@ net::prefix pfx(const char* t) {
 
 bgp::received_changes announce(const char* prefix, std::uint32_t id,
                                const char* hop, std::uint32_t length = 1) {
-  return {{}, {{{id, pfx(prefix)}, ip(hop), length}}};
+  return {{}, {{{id, pfx(prefix)}, ip(hop), length}}, std::nullopt};
 }
 bgp::received_changes withdraw(const char* prefix, std::uint32_t id) {
-  return {{{id, pfx(prefix)}}, {}};
+  return {{{id, pfx(prefix)}}, {}, std::nullopt};
 }
 
 TEST(SwitchRib, AddPathsBecomeTheEcmpSet) {
@@ -54,6 +54,47 @@ TEST(SwitchRib, AddPathsBecomeTheEcmpSet) {
   EXPECT_EQ(fib.count(pfx("10.200.0.11/32")), 0U);
   EXPECT_EQ(fib[pfx("10.200.0.10/32")],
             (std::vector<net::ip_address>{ip("10.0.0.11")})); // m2's
+}
+
+TEST(SwitchRib, StalePathsForwardUntilEndOfRibOrTimeout) {
+  // RFC 4724 §4.2: the leader's session drops without a NOTIFICATION; its
+  // paths keep forwarding while the next leader's arrive.
+  switch_rib rib;
+  rib.apply("m1#1", announce("10.200.0.10/32", 1, "10.0.0.11"));
+  rib.apply("m1#1", announce("10.200.0.10/32", 2, "10.0.0.12"));
+  rib.keep_stale("m1#1", 0x0a00000b);
+  EXPECT_EQ(rib.paths(), 0U);
+  EXPECT_EQ(rib.stale_paths(), 2U);
+  EXPECT_EQ(rib.forwarding()[pfx("10.200.0.10/32")].size(), 2U);
+  rib.apply("m2#1", announce("10.200.0.10/32", 7, "10.0.0.12"));
+  EXPECT_EQ(rib.forwarding()[pfx("10.200.0.10/32")].size(), 2U);
+  // The restarted peer's End-of-RIB (or its restart time) ends them.
+  rib.drop_stale(0x0a00000b);
+  EXPECT_EQ(rib.stale_paths(), 0U);
+  EXPECT_EQ(rib.forwarding()[pfx("10.200.0.10/32")],
+            (std::vector<net::ip_address>{ip("10.0.0.12")}));
+  rib.keep_stale("no-such-session", 1); // harmless
+  EXPECT_EQ(rib.stale_paths(), 0U);
+}
+
+TEST(SwitchRib, WhichSessionEndsKeepThePaths) {
+  // RFC 4724 §4.2: TCP gone → retain (if the peer advertised GR); any
+  // NOTIFICATION or our own stop → delete.
+  struct row {
+    const char* why;
+    bool gr;
+    bool keep;
+  };
+  const row rows[] = {
+    {"connection_lost: closed by peer", true, true},
+    {"connection_lost: closed by peer", false, false},
+    {"notification_received: Cease (6) / Administrative Shutdown (2)", true,
+     false},
+    {"notification_sent: Hold Timer Expired (4)", true, false},
+    {"manual_stop: Cease (6)", true, false},
+  };
+  for (const auto& r : rows)
+    EXPECT_EQ(keeps_paths_when_down(r.why, r.gr), r.keep) << r.why << r.gr;
 }
 
 TEST(SwitchRib, ShortestAsPathWinsLongerOnesAreNotEcmp) {
