@@ -210,6 +210,10 @@ int run_cli(int argc, char** argv) {
                        "logs and kubeconfig here (default: a new /tmp dir, "
                        "removed after a PASS)");
   sim_demo->add_flag("--keep", demo_opts.keep, "keep the work directory");
+  sim_demo
+    ->add_option("--report", demo_opts.report,
+                 "write the run's timeline (HTML with an SVG) here")
+    ->capture_default_str();
 
   try {
     app.parse(argc, argv);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -14,6 +15,7 @@
 
 #include "actors/sim_cluster.hpp"
 #include "sim/scenario/text_table.hpp"
+#include "sim/scenario/timeline.hpp"
 
 namespace porter {
 
@@ -37,8 +39,11 @@ class demo {
 public:
   explicit demo(sim_cluster& c) : c_(c) {}
 
-  int run() {
+  int run(const std::string& report) {
+    report_ = report;
     const auto start = clock_type::now();
+    start_ = start;
+    start_sampler();
     phase("start");
     long long took = 0;
     const bool up = wait_routes(milliseconds{30'000}, took);
@@ -56,6 +61,14 @@ public:
     phase("end");
     stop_probes();
     return finish();
+  }
+
+  ~demo() {
+    stop_ = true;
+    if (sampler_.joinable())
+      sampler_.join();
+    if (prober_.joinable())
+      prober_.join();
   }
 
 private:
@@ -173,6 +186,7 @@ private:
     const auto want = expected_paths();
     const auto t0 = clock_type::now();
     c_.signal_replica(old, SIGKILL);
+    event("kill -9 " + old);
     long long down = -1, elected = -1, fresh = -1, flushed = -1;
     std::string next;
     while (ms_since(t0) < 20'000 && flushed < 0) {
@@ -189,6 +203,7 @@ private:
           && both_leaves(
             [](const auto& c, std::size_t n) { return c.paths >= n; }, want)) {
         fresh = ms_since(t0);
+        event(old + " restarted");
         if (auto r = c_.restart_replica(old); !r)
           std::cout << "cannot restart " << old << ": " << r.error() << "\n";
       }
@@ -228,6 +243,7 @@ private:
       std::lock_guard lock{model_mutex_};
       c_.set_endpoints("api", {"node-4", "node-5"});
     }
+    event("api endpoints moved");
     long long took = 0;
     const bool ok = wait_routes(milliseconds{10'000}, took);
     print_routes("after " + std::to_string(took) + " ms");
@@ -244,6 +260,7 @@ private:
       std::lock_guard lock{model_mutex_};
       c_.set_node_ready("node-3", false);
     }
+    event("node-3 NotReady");
     long long took = 0;
     const bool ok = wait_routes(milliseconds{10'000}, took);
     print_routes("after " + std::to_string(took) + " ms");
@@ -275,8 +292,10 @@ private:
           std::lock_guard lock{probe_mutex_};
           auto& n = counts_[phase_];
           ++n.sent;
+          ++sent_;
           if (!r.delivered) {
             ++n.lost;
+            ++lost_;
             ++n.why[r.lost.substr(0, r.lost.find(" to "))];
           }
         }
@@ -329,6 +348,67 @@ private:
     std::cout << "\n" << std::flush;
   }
 
+  // ---------------------------------------------------------------- picture
+
+  void event(const std::string& label) {
+    std::lock_guard lock{timeline_mutex_};
+    timeline_.events.push_back({seconds_since_start(), label});
+  }
+
+  double seconds_since_start() const {
+    return static_cast<double>(ms_since(start_)) / 1000.0;
+  }
+
+  void start_sampler() {
+    timeline_.title = "porter sim demo";
+    timeline_.switches = c_.switch_names();
+    sampler_ = std::thread{[this] {
+      long long sent = 0, lost = 0;
+      while (!stop_) {
+        sim::timeline_sample s;
+        s.t = seconds_since_start();
+        for (const auto& sw : timeline_.switches) {
+          std::size_t routed = 0;
+          for (const auto& [prefix, hops] : c_.table_of(sw))
+            routed += hops.empty() ? 0 : 1;
+          s.routes.push_back(routed);
+          s.stale_paths.push_back(c_.counts_of(sw).stale_paths);
+        }
+        s.leader = c_.leader();
+        {
+          std::lock_guard lock{probe_mutex_};
+          s.probes_sent = sent_ - sent;
+          s.probes_lost = lost_ - lost;
+          sent = sent_;
+          lost = lost_;
+        }
+        {
+          std::lock_guard lock{timeline_mutex_};
+          timeline_.samples.push_back(std::move(s));
+        }
+        std::this_thread::sleep_for(milliseconds{20});
+      }
+    }};
+  }
+
+  void write_report() {
+    stop_ = true;
+    if (sampler_.joinable())
+      sampler_.join();
+    std::lock_guard lock{timeline_mutex_};
+    {
+      std::lock_guard m{model_mutex_};
+      timeline_.expected_routes = c_.model().services.size();
+    }
+    std::ofstream out{report_};
+    out << sim::render_html(timeline_);
+    if (out)
+      std::cout << "report: " << std::filesystem::absolute(report_).string()
+                << "\n";
+    else
+      std::cout << "report: cannot write " << report_ << "\n";
+  }
+
   // ---------------------------------------------------------------- verdict
 
   void expect(bool ok, const std::string& what) {
@@ -336,6 +416,7 @@ private:
   }
 
   int finish() {
+    write_report();
     std::cout << "\n== summary\n";
     bool all = true;
     for (const auto& [ok, what] : checks_) {
@@ -362,6 +443,12 @@ private:
   std::thread prober_;
   std::atomic<bool> stop_{false};
   std::vector<std::pair<bool, std::string>> checks_;
+  long long sent_ = 0, lost_ = 0; ///< all probes (probe_mutex_)
+  clock_type::time_point start_;
+  std::string report_;
+  std::mutex timeline_mutex_;
+  sim::timeline timeline_;
+  std::thread sampler_;
 };
 
 std::string self_exe() {
@@ -397,7 +484,7 @@ int run_sim_demo(const sim_demo_options& o) {
       return 1;
     }
     demo d{c};
-    rc = d.run();
+    rc = d.run(o.report);
   }
   if (!o.keep && o.work_dir.empty() && rc == 0)
     std::filesystem::remove_all(dir);

@@ -15,6 +15,8 @@ namespace porter {
 struct sim_demo_options {
   std::string work_dir; ///< logs, kubeconfig; empty: a new /tmp directory
   bool keep = false;    ///< keep work_dir afterwards
+  /// The run's picture (HTML with an inline SVG timeline).
+  std::string report = "porter-sim-report.html";
 };
 
 /// 0 only if every expectation held.
