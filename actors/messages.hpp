@@ -39,6 +39,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(porter, caf::first_custom_type_id)
   // the agent
   CAF_ADD_ATOM(porter, porter::atoms, resync_atom, "resync")
 
+  // porter sim
+  CAF_ADD_ATOM(porter, porter::atoms, partition_atom, "partition")
+
 CAF_END_TYPE_ID_BLOCK(porter)
 
 namespace porter {

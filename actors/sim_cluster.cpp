@@ -11,12 +11,14 @@
 #include <rapidjson/document.h>
 
 #include "actors/agent.hpp"
+#include "actors/messages.hpp"
 #include "actors/sim_switch.hpp"
 #include "k8s/io/api_client.hpp"
 #include "net/io/memory_rule_table.hpp"
 #include "net/io/tcp.hpp"
 #include "sim/apiserver/io/api_server.hpp"
 #include "sim/apiserver/kubeconfig.hpp"
+#include "sim/scenario/manifest_path.hpp"
 #include "sim/scenario/yaml_json.hpp"
 
 namespace porter {
@@ -50,14 +52,10 @@ std::uint32_t router_id(const char* v4) {
   return ip(v4).v4_host_order();
 }
 
-/// A string member at a JSON path, "" when absent.
-std::string string_at(const std::string& json,
-                      std::initializer_list<const char*> path) {
-  rapidjson::Document d;
-  d.Parse(json.c_str());
-  if (d.HasParseError())
-    return {};
-  const rapidjson::Value* v = &d;
+/// A string member at a path below `root`, "" when absent.
+std::string string_at_value(const rapidjson::Value& root,
+                            std::initializer_list<const char*> path) {
+  const rapidjson::Value* v = &root;
   for (const char* key : path) {
     if (key[0] == '#') { // "#0": the first array element
       if (!v->IsArray() || v->Empty())
@@ -70,6 +68,16 @@ std::string string_at(const std::string& json,
     v = &(*v)[key];
   }
   return v->IsString() ? std::string{v->GetString()} : std::string{};
+}
+
+/// A string member at a JSON path, "" when absent.
+std::string string_at(const std::string& json,
+                      std::initializer_list<const char*> path) {
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  if (d.HasParseError())
+    return {};
+  return string_at_value(d, path);
 }
 
 } // namespace
@@ -86,6 +94,7 @@ struct sim_cluster::parts {
   std::vector<caf::actor> actors;
   std::map<std::string, std::shared_ptr<net::io::memory_rule_table>> tables;
   std::map<std::string, child_process> replicas;
+  std::map<std::string, caf::actor> switches;
 };
 
 sim_cluster::sim_cluster(sim_cluster_options o, sim::cluster_model m)
@@ -182,13 +191,11 @@ tl::expected<void, std::string> sim_cluster::start() {
   for (const auto& n : model_.nodes)
     if (auto r = create("/api/v1/nodes", sim::node_json(n)); !r)
       return r;
-  if (auto r = create("/apis/network.kubesphere.io/v1alpha2/eips",
-                      sim::eip_json(model_));
-      !r)
+  if (auto r = apply(opts_.manifests); !r)
     return r;
   for (const auto& s : model_.services) {
-    if (auto r = create("/api/v1/namespaces/default/services",
-                        sim::service_json(model_, s));
+    if (auto r
+        = create("/api/v1/namespaces/default/services", sim::service_json(s));
         !r)
       return r;
     if (auto r = create("/apis/discovery.k8s.io/v1/namespaces/default/"
@@ -264,7 +271,8 @@ tl::expected<void, std::string> sim_cluster::start_switches() {
     a.uplink_as = spine_spec.as;
     a.self_v4 = ip(s.self_v4);
     a.self_v6 = ip(s.self_v6);
-    p_->actors.push_back(spawn_sim_switch(*p_->sys, a));
+    p_->switches[s.name] = spawn_sim_switch(*p_->sys, a);
+    p_->actors.push_back(p_->switches[s.name]);
     const auto end = std::chrono::steady_clock::now() + std::chrono::seconds{5};
     while (std::chrono::steady_clock::now() < end) {
       if (auto v = p_->board->view(s.name); v && v->port != 0)
@@ -315,6 +323,73 @@ std::optional<net::ip_address> sim_cluster::eip_of(const std::string& svc) {
   if (!parsed)
     return std::nullopt;
   return *parsed;
+}
+
+std::map<std::string, net::ip_address> sim_cluster::service_eips() {
+  std::map<std::string, net::ip_address> out;
+  auto a = call("GET", "/api/v1/namespaces/default/services");
+  if (a.status != 200)
+    return out;
+  rapidjson::Document d;
+  d.Parse(a.body.c_str());
+  if (d.HasParseError() || !d.HasMember("items") || !d["items"].IsArray())
+    return out;
+  for (const auto& item : d["items"].GetArray()) {
+    const auto name = string_at_value(item, {"metadata", "name"});
+    const auto ip = string_at_value(
+      item, {"status", "loadBalancer", "ingress", "#0", "ip"});
+    if (auto parsed = net::parse_ip(ip); parsed && !name.empty())
+      out.emplace(name, *parsed);
+  }
+  return out;
+}
+
+tl::expected<void, std::string> sim_cluster::apply(const std::string& yaml) {
+  auto docs = sim::yaml_documents_to_json(yaml);
+  if (!docs)
+    return tl::unexpected{"manifests: " + docs.error()};
+  for (const auto& d : *docs) {
+    auto target = sim::manifest_target_of(d);
+    if (!target)
+      return tl::unexpected{"manifests: " + target.error()};
+    const auto path = target->collection + "/" + target->name
+                      + "?fieldManager=porter-sim&force=true";
+    auto a = call("PATCH", path, d, "application/apply-patch+yaml");
+    if (a.status != 200 && a.status != 201)
+      return tl::unexpected{"apply " + target->kind + " " + target->name + ": "
+                            + (a.status == 0 ? a.body
+                                             : std::to_string(a.status) + " "
+                                                 + a.body.substr(0, 300))};
+  }
+  return {};
+}
+
+tl::expected<void, std::string> sim_cluster::remove(const std::string& kind,
+                                                    const std::string& name) {
+  const auto collection = sim::collection_of_kind(kind);
+  if (collection.empty())
+    return tl::unexpected{"cannot delete a " + kind};
+  auto a = call("DELETE", collection + "/" + name);
+  if (a.status != 200 && a.status != 202)
+    return tl::unexpected{"delete " + kind + " " + name + ": "
+                          + std::to_string(a.status)};
+  return {};
+}
+
+void sim_cluster::partition(const std::string& sw,
+                            std::chrono::milliseconds duration) {
+  if (auto it = p_->switches.find(sw); it != p_->switches.end())
+    caf::anon_send(it->second, atoms::partition_atom_v,
+                   static_cast<std::int64_t>(duration.count()));
+}
+
+tl::expected<void, std::string> sim_cluster::api_outage(bool on) {
+  auto a = call("POST", "/_porter/faults",
+                on ? R"({"fail":{"code":503},"dropWatches":true})"
+                   : R"({"clear":true})");
+  if (a.status != 200)
+    return tl::unexpected{"faults: " + std::to_string(a.status) + " " + a.body};
+  return {};
 }
 
 std::string sim_cluster::leader() {

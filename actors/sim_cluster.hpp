@@ -40,6 +40,9 @@ struct sim_cluster_options {
   /// Short Lease timing, so a failover shows within seconds.
   double lease_duration = 2, renew_deadline = 1.5, retry_period = 0.5;
   bool graceful_restart = true; ///< BgpPeer gracefulRestart on the leaves
+  /// YAML applied after the CRDs and before the modelled Services (pools,
+  /// Secrets, more Services...).
+  std::string manifests;
 };
 
 struct api_answer {
@@ -64,6 +67,17 @@ public:
   const sim::cluster_model& model() const { return model_; }
   /// The Service's EIP from its status, if it has one.
   std::optional<net::ip_address> eip_of(const std::string& service);
+  /// Every Service in "default" with an EIP (one LIST), by name.
+  std::map<std::string, net::ip_address> service_eips();
+  /// Server-side apply of every document; the first failure is the error.
+  tl::expected<void, std::string> apply(const std::string& yaml);
+  tl::expected<void, std::string> remove(const std::string& kind,
+                                         const std::string& name);
+  /// The leaf drops its BGP sessions (Cease) and refuses new ones for
+  /// `duration`.
+  void partition(const std::string& sw, std::chrono::milliseconds duration);
+  /// The API server answers 503 and drops its watches until restored.
+  tl::expected<void, std::string> api_outage(bool on);
   /// The Lease holder ("" when none).
   std::string leader();
   std::vector<std::string> replica_names() const;

@@ -82,7 +82,19 @@ public:
     });
     return {
       [this](atoms::incoming_atom, const connection_ptr& conn) {
+        if (std::chrono::steady_clock::now() < refuse_until_) {
+          conn->close(); // partitioned: nobody gets through
+          return;
+        }
         accept(conn);
+      },
+      [this](atoms::partition_atom, std::int64_t ms) {
+        refuse_until_
+          = std::chrono::steady_clock::now() + std::chrono::milliseconds{ms};
+        log::info("sim_partition",
+                  {{"switch", args_.name}, {"ms", std::to_string(ms)}});
+        for (auto& [name, session] : sessions_)
+          self_->send_exit(session, caf::exit_reason::user_shutdown);
       },
       [this](atoms::routes_in_atom, const std::string& session,
              const bgp::received_changes& changes) {
@@ -230,6 +242,7 @@ private:
   std::map<std::string, peer_identity> peers_;          ///< by session
   std::map<std::uint32_t, std::uint64_t> stale_timers_; ///< peer → generation
   std::uint64_t stale_generation_ = 0;
+  std::chrono::steady_clock::time_point refuse_until_{};
   caf::actor uplink_;
 };
 

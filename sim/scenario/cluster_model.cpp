@@ -40,9 +40,9 @@ cluster_model demo_cluster() {
              {"node-3", ip("10.0.0.13")},
              {"node-4", ip("10.0.0.14")},
              {"node-5", ip("10.0.0.15")}};
-  m.services = {{"web", false, {"node-1", "node-2"}},
-                {"api", true, {"node-2", "node-4"}},
-                {"echo", false, {"node-5"}}};
+  m.services = {{"web", false, {"node-1", "node-2"}, "demo-pool"},
+                {"api", true, {"node-2", "node-4"}, "demo-pool"},
+                {"echo", false, {"node-5"}, "demo-pool"}};
   return m;
 }
 
@@ -75,15 +75,19 @@ std::string node_json(const model_node& n) {
          + (n.ready ? "True" : "False") + R"("}]}})";
 }
 
-std::string service_json(const cluster_model& m, const model_service& s) {
+std::string service_json(const model_service& s) {
+  const std::string pool
+    = s.pool.empty()
+        ? ""
+        : R"(,"eip.openelb.kubesphere.io/v1alpha2":")" + s.pool + "\"";
   return R"({"apiVersion":"v1","kind":"Service","metadata":{"name":")" + s.name
          + R"(","namespace":"default","annotations":{)"
-           R"("lb.kubesphere.io/v1alpha1":"porter",)"
-           R"("eip.openelb.kubesphere.io/v1alpha2":")"
-         + m.pool
-         + R"("}},"spec":{"type":"LoadBalancer","externalTrafficPolicy":")"
-         + (s.local ? "Local" : "Cluster") + R"(","selector":{"app":")" + s.name
-         + R"("},"ports":[{"port":80,"protocol":"TCP"}]}})";
+           R"("lb.kubesphere.io/v1alpha1":"porter")"
+         + pool
+         + R"(}},"spec":{"type":"LoadBalancer","externalTrafficPolicy":")"
+         + (s.local ? "Local" : "Cluster")
+         + R"(","allocateLoadBalancerNodePorts":false,"selector":{"app":")"
+         + s.name + R"("},"ports":[{"port":80,"protocol":"TCP"}]}})";
 }
 
 std::string endpoint_slice_json(const cluster_model& m,
@@ -111,10 +115,10 @@ std::string endpoint_slice_json(const cluster_model& m,
          + R"(],"ports":[{"port":8080,"protocol":"TCP"}]})";
 }
 
-std::string eip_json(const cluster_model& m) {
+std::string demo_pool_json() {
   return R"({"apiVersion":"network.kubesphere.io/v1alpha2","kind":"Eip",)"
-         R"("metadata":{"name":")"
-         + m.pool + R"("},"spec":{"address":")" + m.pool_range + R"("}})";
+         R"("metadata":{"name":"demo-pool"},)"
+         R"("spec":{"address":"10.200.0.10-10.200.0.19"}})";
 }
 
 } // namespace porter::sim

@@ -24,13 +24,12 @@ struct model_service {
   std::string name;   ///< in namespace default
   bool local = false; ///< externalTrafficPolicy Local
   std::vector<std::string> endpoint_nodes;
+  std::string pool; ///< eip.openelb.kubesphere.io/v1alpha2; "" none
 };
 
 struct cluster_model {
   std::vector<model_node> nodes;
   std::vector<model_service> services;
-  std::string pool = "demo-pool";
-  std::string pool_range = "10.200.0.10-10.200.0.19";
 
   const model_node* node(const std::string& name) const;
   const model_node* node_at(const net::ip_address& ip) const;
@@ -39,8 +38,10 @@ struct cluster_model {
 
 /// 5 nodes (node-1 … node-5, 10.0.0.11 … 15); web (Cluster, endpoints on
 /// node-1, node-2), api (Local, on node-2, node-4), echo (Cluster, on
-/// node-5).
+/// node-5), all from the pool demo-pool.
 cluster_model demo_cluster();
+/// The demo's Eip, demo-pool: 10.200.0.10-10.200.0.19.
+std::string demo_pool_json();
 
 /// The nodes' InternalIPs, ascending: what every switch's ECMP set for the
 /// Service's EIP should be.
@@ -53,9 +54,8 @@ bool serves(const model_service& s, const model_node& node);
 
 /// API objects, JSON. Node status carries InternalIP and Ready.
 std::string node_json(const model_node& n);
-std::string service_json(const cluster_model& m, const model_service& s);
+std::string service_json(const model_service& s);
 /// discovery.k8s.io/v1 EndpointSlice "<service>-sim", ready endpoints.
 std::string endpoint_slice_json(const cluster_model& m, const model_service& s);
-std::string eip_json(const cluster_model& m);
 
 } // namespace porter::sim

@@ -29,6 +29,9 @@ addr6 "$PEER" p0 fd97::2/64
 ip -n "$PEER" route add 10.98.0.0/24 via 10.97.0.1
 ip -n "$PEER" -6 route add fd98::/64 via fd97::1
 in_node() { ip netns exec "$NODE" "$@"; }
+# grep that reads all its input: `cmd | grep -q` under pipefail fails when
+# grep exits first and cmd dies of SIGPIPE.
+grep_all() { grep "$@" >/dev/null; }
 
 # Somebody else's rules, one of them in porter's table at porter's priority.
 in_node ip rule add to 10.98.0.200 lookup 101 pref 90
@@ -43,8 +46,8 @@ snapshot() {
 # The kernel's own link-local address arrives once DAD is done: wait for
 # it, so the snapshot holds only what porter could change.
 link_local_ready() {
-  in_node ip -6 addr show dev n0 scope link | grep -q inet6 &&
-    ! in_node ip -6 addr show dev n0 tentative | grep -q inet6
+  in_node ip -6 addr show dev n0 scope link | grep_all inet6 &&
+    ! in_node ip -6 addr show dev n0 tentative | grep_all inet6
 }
 poll_until 10 link_local_ready || fail "no link-local address on n0"
 snapshot >"$WORK/before.txt"
@@ -108,9 +111,9 @@ has_ip() { [ -n "$(ip_of "$1")" ]; }
 
 # porter's rules: "<priority>: from all to <EIP> lookup <table> proto 200".
 porter_rules() { { in_node ip rule show; in_node ip -6 rule show; } | grep 'proto 200' || true; }
-rule_for() { porter_rules | grep -q "to $1 lookup 101\$\|to $1 lookup 101 "; }
+rule_for() { porter_rules | grep_all "to $1 lookup 101\$\|to $1 lookup 101 "; }
 no_rule_for() { ! rule_for "$1"; }
-local_route() { in_node ip "$1" route show table 101 2>/dev/null | grep -q '^local default dev lo proto 200'; }
+local_route() { in_node ip "$1" route show table 101 2>/dev/null | grep_all '^local default dev lo proto 200'; }
 no_local_route() { ! local_route "$1"; }
 
 dump_view() {
@@ -133,7 +136,7 @@ poll_until 10 rule_for "$B" || fail "no rule for $B"
 local_route -4 || fail "no IPv4 local route in table 101"
 no_local_route -6 || fail "an IPv6 local route without an IPv6 EIP"
 poll_until 10 ready || fail "agent not ready: $(readyz)"
-readyz | grep -q '\[+\]node rules ok' || fail "readyz lacks the rules check: $(readyz)"
+readyz | grep_all '\[+\]node rules ok' || fail "readyz lacks the rules check: $(readyz)"
 step_ok 1 "rules and the IPv4 local route for $A, $B" "$t"
 
 # ------------------------------------------------------------------ 2 ----
@@ -172,7 +175,7 @@ in_node ip rule add to "$A" lookup 101 pref "$a_pref"
 k delete svc svc-a --wait=false >/dev/null
 poll_until 10 no_rule_for "$A" || fail "rule for released $A still there"
 rule_for "$B" || fail "rule for $B lost while releasing $A"
-in_node ip rule show | grep -q "^$a_pref:.*to $A lookup 101 *\$" ||
+in_node ip rule show | grep_all "^$a_pref:.*to $A lookup 101 *\$" ||
   fail "the foreign copy of $A's rule went with porter's"
 in_node ip rule del to "$A" lookup 101 pref "$a_pref"
 connects "$A" && fail "a connection to released $A succeeded"
@@ -199,7 +202,7 @@ poll_until 2 rule_for "$B" || fail "deleted rule for $B not restored within 2 s"
 in_node ip rule del to "$B" lookup 101 proto 200
 in_node ip rule add to "$B" lookup 102 pref 10001 proto 200 # changed by hand
 poll_until 2 rule_for "$B" || fail "changed rule for $B not restored within 2 s"
-poll_until 2 eval '! porter_rules | grep -q "lookup 102"' ||
+poll_until 2 eval '! porter_rules | grep_all "lookup 102"' ||
   fail "the hand-changed rule (lookup 102) stays"
 in_node ip route del local default table 101
 poll_until 2 local_route -4 || fail "deleted local route not restored within 2 s"
@@ -249,9 +252,9 @@ nocap_readyz() {
   port=$(grep -o 'msg=admin_listening .*port=[0-9]*' "$WORK/agent-no-cap.err" | grep -o '[0-9]*$')
   in_node curl -s "http://127.0.0.1:$port/readyz?verbose"
 }
-poll_until 10 eval 'nocap_readyz | grep -q "\[-\]node rules failed: .*needs CAP_NET_ADMIN"' ||
+poll_until 10 eval 'nocap_readyz | grep_all "\[-\]node rules failed: .*needs CAP_NET_ADMIN"' ||
   fail "readyz without CAP_NET_ADMIN: $(nocap_readyz)"
-in_node ip rule show | grep -q 'lookup 102' && fail "the agent without CAP_NET_ADMIN changed rules"
+in_node ip rule show | grep_all 'lookup 102' && fail "the agent without CAP_NET_ADMIN changed rules"
 stop_pid "$NOCAP_PID"
 step_ok 8 "without CAP_NET_ADMIN: start-up line, /readyz 503 with the reason" "$t"
 
@@ -261,8 +264,8 @@ stop_pid "$API_PID"
 sleep 4
 [ "$(porter_rules)" = "$before_outage" ] || fail "rules changed with the API server gone"
 pid_alive "$AGENT_PID" || fail "agent exited with the API server gone"
-in_node ip rule show | grep -q 'to 10.98.0.200 lookup 101' || fail "foreign rule in table 101 removed"
-in_node ip rule show | grep -q 'from 192.0.2.1 lookup 200' || fail "foreign rule removed"
+in_node ip rule show | grep_all 'to 10.98.0.200 lookup 101' || fail "foreign rule in table 101 removed"
+in_node ip rule show | grep_all 'from 192.0.2.1 lookup 200' || fail "foreign rule removed"
 step_ok 9 "API server gone 4 s: rules unchanged; foreign rules untouched" "$t"
 
 # ----------------------------------------------------------------- 10 ----
@@ -276,7 +279,7 @@ grep -q 'removed 2 rules and 1 routes' "$WORK/cleanup.out" ||
 snapshot >"$WORK/after.txt"
 diff -u "$WORK/before.txt" "$WORK/after.txt" >&2 ||
   fail "the namespace differs from before the agent ran"
-in_node "$porter" agent --cleanup | grep -q 'removed 0 rules and 0 routes' ||
+in_node "$porter" agent --cleanup | grep_all 'removed 0 rules and 0 routes' ||
   fail "a second cleanup found something"
 step_ok 10 "cleanup: rules and routes exactly as before the agent" "$t"
 log "PASS"

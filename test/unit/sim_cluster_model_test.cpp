@@ -39,7 +39,7 @@ TEST(ClusterModel, ServingNodes) {
   EXPECT_FALSE(serves(api, *m.node("node-1"))) << "Local: not forwarded";
   EXPECT_TRUE(serves(*m.service("web"), *m.node("node-5")))
     << "Cluster: kube-proxy forwards to an endpoint elsewhere";
-  model_service none{"none", false, {}};
+  model_service none{"none", false, {}, ""};
   EXPECT_FALSE(serves(none, *m.node("node-1")));
 }
 
@@ -53,7 +53,7 @@ TEST(ClusterModel, ObjectsAreJsonTheApiTakes) {
   };
   auto n = parse(node_json(m.nodes[0]));
   EXPECT_STREQ(n["status"]["addresses"][0]["address"].GetString(), "10.0.0.11");
-  auto s = parse(service_json(m, *m.service("api")));
+  auto s = parse(service_json(*m.service("api")));
   EXPECT_STREQ(s["spec"]["externalTrafficPolicy"].GetString(), "Local");
   EXPECT_STREQ(
     s["metadata"]["annotations"]["eip.openelb.kubesphere.io/v1alpha2"]
@@ -64,8 +64,12 @@ TEST(ClusterModel, ObjectsAreJsonTheApiTakes) {
   EXPECT_STREQ(e["endpoints"][1]["nodeName"].GetString(), "node-4");
   EXPECT_STREQ(
     e["metadata"]["labels"]["kubernetes.io/service-name"].GetString(), "api");
-  auto p = parse(eip_json(m));
+  auto p = parse(demo_pool_json());
   EXPECT_STREQ(p["spec"]["address"].GetString(), "10.200.0.10-10.200.0.19");
+  model_service bare{"bare", false, {}, ""};
+  auto b = parse(service_json(bare));
+  EXPECT_FALSE(b["metadata"]["annotations"].HasMember(
+    "eip.openelb.kubesphere.io/v1alpha2"));
 }
 
 } // namespace
