@@ -10,6 +10,7 @@
 #include "actors/logging.hpp"
 #include "actors/manager_command.hpp"
 #include "actors/sim_demo.hpp"
+#include "actors/sim_run.hpp"
 #include "sim/apiserver/io/run_apiserver.hpp"
 
 namespace porter {
@@ -214,6 +215,18 @@ int run_cli(int argc, char** argv) {
     ->add_option("--report", demo_opts.report,
                  "write the run's timeline (HTML with an SVG) here")
     ->capture_default_str();
+  sim_run_options run_opts;
+  auto* sim_run = sim->add_subcommand(
+    "run", "Play a scenario file (sim/scenarios/*.yaml) on a virtual cluster");
+  sim_run->add_option("FILE", run_opts.file, "the scenario")->required();
+  sim_run->add_option("--work-dir", run_opts.work_dir,
+                      "logs and kubeconfig here (default: a new /tmp dir, "
+                      "removed after a PASS)");
+  sim_run->add_flag("--keep", run_opts.keep, "keep the work directory");
+  sim_run
+    ->add_option("--report", run_opts.report,
+                 "write the run's timeline (HTML with an SVG) here")
+    ->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -232,7 +245,7 @@ int run_cli(int argc, char** argv) {
     return usage_error(lvl.error());
   // The demo's own output is its tables; its actors speak up only when
   // something is wrong, unless asked to.
-  if (sim_demo->parsed() && log_level->count() == 0)
+  if ((sim_demo->parsed() || sim_run->parsed()) && log_level->count() == 0)
     lvl = log::level::warn;
   auto fmt = log::parse_format(global.log_format);
   if (!fmt)
@@ -253,6 +266,8 @@ int run_cli(int argc, char** argv) {
     return sim::run_apiserver(apiserver_cmd, sim_log);
   if (sim_demo->parsed())
     return run_sim_demo(demo_opts);
+  if (sim_run->parsed())
+    return run_sim_scenario(run_opts);
   return usage_error("no subcommand given");
 }
 

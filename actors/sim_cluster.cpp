@@ -1,6 +1,8 @@
 #include "actors/sim_cluster.hpp"
 
+#include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <mutex>
@@ -81,6 +83,27 @@ std::string string_at(const std::string& json,
 }
 
 } // namespace
+
+std::string sim_porter_executable() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string{"porter"} : p.string();
+}
+
+tl::expected<std::string, std::string>
+sim_work_dir(const std::string& requested) {
+  if (!requested.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(requested, ec);
+    if (ec)
+      return tl::unexpected{requested + ": " + ec.message()};
+    return requested;
+  }
+  char tmpl[] = "/tmp/porter-sim.XXXXXX";
+  if (mkdtemp(tmpl) == nullptr)
+    return tl::unexpected{std::string{"cannot create a directory in /tmp"}};
+  return std::string{tmpl};
+}
 
 struct sim_cluster::parts {
   std::shared_ptr<net::io::io_thread> io
@@ -431,6 +454,13 @@ sim_cluster::switch_counts sim_cluster::counts_of(const std::string& sw) const {
   if (!v)
     return {};
   return {v->sessions, v->paths, v->stale_paths};
+}
+
+void sim_cluster::forget_service(const std::string& name) {
+  auto& v = model_.services;
+  v.erase(std::remove_if(v.begin(), v.end(),
+                         [&](const auto& s) { return s.name == name; }),
+          v.end());
 }
 
 void sim_cluster::set_endpoints(const std::string& service,

@@ -33,6 +33,12 @@ namespace porter {
 
 class fabric_board;
 
+/// This executable (for the replicas), from /proc/self/exe.
+std::string sim_porter_executable();
+/// `requested`, or a new /tmp/porter-sim.XXXXXX.
+tl::expected<std::string, std::string>
+sim_work_dir(const std::string& requested);
+
 struct sim_cluster_options {
   std::string work_dir;   ///< logs and the kubeconfig
   std::string porter_exe; ///< for the manager replicas
@@ -92,6 +98,8 @@ public:
   };
   switch_counts counts_of(const std::string& sw) const;
 
+  /// Drops a deleted Service from the model (hold the observer's lock).
+  void forget_service(const std::string& name);
   /// Changes in the model, written to the API.
   void set_endpoints(const std::string& service,
                      std::vector<std::string> nodes);

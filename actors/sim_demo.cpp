@@ -175,24 +175,15 @@ private:
   sim_observer o_;
 };
 
-std::string self_exe() {
-  std::error_code ec;
-  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string{"porter"} : p.string();
-}
-
 } // namespace
 
 int run_sim_demo(const sim_demo_options& o) {
-  std::string dir = o.work_dir;
-  if (dir.empty()) {
-    char tmpl[] = "/tmp/porter-sim.XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) {
-      std::cerr << "porter sim demo: cannot create a directory in /tmp\n";
-      return 1;
-    }
-    dir = tmpl;
+  auto work = sim_work_dir(o.work_dir);
+  if (!work) {
+    std::cerr << "porter sim demo: " << work.error() << "\n";
+    return 1;
   }
+  const std::string dir = *work;
   std::cout << "porter sim demo: 5 nodes, 2 manager replicas, an agent per "
                "node, leaf-a + leaf-b under a spine (logs in "
             << dir << ")\n";
@@ -200,7 +191,7 @@ int run_sim_demo(const sim_demo_options& o) {
   {
     sim_cluster_options co;
     co.work_dir = dir;
-    co.porter_exe = self_exe();
+    co.porter_exe = sim_porter_executable();
     co.graceful_restart = true;
     co.manifests = sim::demo_pool_json(); // JSON is YAML
     sim_cluster c{co, sim::demo_cluster()};

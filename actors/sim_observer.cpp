@@ -158,18 +158,17 @@ void sim_observer::probe_loop() {
   while (!stop_) {
     std::vector<std::pair<std::string, net::ip_address>> batch;
     {
+      // Only what should be reachable: modelled Services (a deleted one
+      // is gone from the model) that some node can serve.
       std::lock_guard lock{model_mutex_};
-      if (!eips_.empty()) {
-        auto it = eips_.begin();
-        std::advance(it, static_cast<long>(next % eips_.size()));
-        for (std::size_t i = 0; i < std::min<std::size_t>(16, eips_.size());
-             ++i) {
-          batch.emplace_back(*it);
-          if (++it == eips_.end())
-            it = eips_.begin();
-        }
-        next += batch.size();
-      }
+      std::vector<std::pair<std::string, net::ip_address>> live;
+      for (const auto& [name, eip] : eips_)
+        if (const auto* s = c_.model().service(name);
+            s != nullptr && !sim::expected_next_hops(c_.model(), *s).empty())
+          live.emplace_back(name, eip);
+      for (std::size_t i = 0; i < std::min<std::size_t>(16, live.size()); ++i)
+        batch.push_back(live[(next + i) % live.size()]);
+      next += batch.size();
     }
     for (const auto& [svc, eip] : batch) {
       sim::five_tuple f{source, eip, port, 80, 6};
@@ -188,8 +187,6 @@ void sim_observer::probe_loop() {
               return std::string{"not a node"};
             if (!c_.node_diverts(n->name, dst))
               return std::string{"no rule for the EIP"};
-            // A Service the model does not know (a raw manifest): the
-            // rule is all the demo can judge.
             if (s != nullptr && !sim::serves(*s, *n))
               return std::string{"no serving endpoint"};
             return std::string{};
