@@ -14,6 +14,7 @@
 #include "actors/runtime.hpp"
 #include "actors/watch_cache.hpp"
 #include "bgp/desired_routes.hpp"
+#include "k8s/advertise_policy.hpp"
 #include "k8s/allocation_writes.hpp"
 #include "k8s/bgp_setup.hpp"
 #include "k8s/next_hops.hpp"
@@ -68,8 +69,9 @@ public:
       [this](const watch_batch<k8s::bgp_conf>& b) { on(confs_, b, 3); },
       [this](const watch_batch<k8s::bgp_peer>& b) { on(peers_, b, 4); },
       [this](const watch_batch<k8s::secret>& b) { on(secrets_, b, 5); },
-      [this](atoms::role_atom, bool leading, const std::string&) {
+      [this](atoms::role_atom, bool leading, const std::string& holder) {
         leading_ = leading;
+        holder_ = holder;
         schedule();
       },
       [this](atoms::timer_atom, std::uint64_t gen) {
@@ -323,7 +325,10 @@ private:
     k8s::next_hop_world w{values(services_), values(slices_), values(nodes_)};
     auto routes
       = k8s::plan_next_hops(w, {args_.default_class, args_.node_selector});
-    const bool advertise = leading_ && !quitting_;
+    const bool advertise
+      = !quitting_
+        && k8s::keeps_advertising(leading_, advertised_, holder_,
+                                  args_.reporting_instance);
     if (announced_ && same_routes(routes, *announced_)
         && advertise == advertised_)
       return; // unrelated change: no UPDATE
@@ -400,6 +405,7 @@ private:
   watch_cache<k8s::secret> secrets_;
   bool synced_[kinds] = {};
   bool leading_ = false;
+  std::string holder_; ///< the Lease holder the elector last saw
   bool quitting_ = false;
   caf::error reason_;
   std::uint64_t timer_generation_ = 0;

@@ -445,7 +445,8 @@ sim_cluster::restart_replica(const std::string& name) {
   auto it = p_->replicas.find(name);
   if (it == p_->replicas.end())
     return tl::unexpected{"no replica " + name};
-  it->second.wait_for(std::chrono::seconds{5});
+  if (!it->second.wait_for(std::chrono::seconds{5}))
+    return tl::unexpected{name + " is still running"};
   return start_replica(std::stoi(name.substr(name.rfind('-') + 1)) - 1);
 }
 

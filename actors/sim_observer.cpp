@@ -282,10 +282,15 @@ int sim_observer::finish(const std::string& report_path) {
   }
   {
     std::lock_guard lock{probe_mutex_};
-    for (const auto& [name, n] : counts_)
-      if (n.sent > 0)
-        std::cout << "probes " << name << ": " << n.lost << " of " << n.sent
-                  << " lost\n";
+    for (const auto& [name, n] : counts_) {
+      if (n.sent == 0)
+        continue;
+      std::cout << "probes " << name << ": " << n.lost << " of " << n.sent
+                << " lost";
+      for (const auto& [why, count] : n.why)
+        std::cout << "; " << count << " × " << why;
+      std::cout << "\n";
+    }
   }
   std::cout << (all ? "PASS" : "FAIL") << "\n" << std::flush;
   return all ? 0 : 1;

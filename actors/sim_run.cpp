@@ -189,9 +189,18 @@ private:
     o_.event((k.signal == SIGKILL ? "kill -9 " : "SIGTERM ") + name);
   }
   void step(const sim::restart_step& r, const std::string& what) {
-    if (auto ok = c_.restart_replica(replica(r.replica)); !ok)
-      o_.expect(false, what + ": " + ok.error());
-    o_.event(r.replica + " restarted");
+    std::vector<std::string> names{r.replica};
+    if (r.replica == "stopped") { // every replica that has exited
+      names.clear();
+      for (const auto& name : c_.replica_names())
+        if (!c_.replica_running(name))
+          names.push_back(name);
+    }
+    for (const auto& name : names) {
+      if (auto ok = c_.restart_replica(name); !ok)
+        o_.expect(false, what + ": " + ok.error());
+      o_.event(name + " restarted");
+    }
   }
   void step(const sim::partition_step& p, const std::string&) {
     c_.partition(p.on, p.duration);

@@ -319,7 +319,12 @@ std::optional<milliseconds> parse_duration(std::string_view text) {
 
 tl::expected<scenario, std::string> parse_scenario(std::string_view yaml) {
   try {
-    return read(YAML::Load(std::string{yaml}));
+    auto root = YAML::Load(std::string{yaml});
+    if (root.IsNull())
+      return tl::unexpected{std::string{
+        "line 1: scenario: the file is empty (a scenario needs name, cluster "
+        "and steps)"}};
+    return read(root);
   } catch (const scenario_error& e) {
     return tl::unexpected{e.what};
   } catch (const YAML::Exception& e) {

@@ -69,6 +69,7 @@ struct kill_step {
   std::string replica; ///< "leader", "follower" or a name (manager-1)
   int signal = 9;      ///< 9 (KILL) or 15 (TERM)
 };
+/// Starts an exited replica again; "stopped": every exited one.
 struct restart_step {
   std::string replica;
 };

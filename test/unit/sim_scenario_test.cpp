@@ -118,6 +118,7 @@ TEST(Scenario, BadFilesNameTheLineAndTheField) {
     {"steps:\n- expect: {service: [web], ip: 10.0.0.1}\n",
      "line 6: scenario.steps[0].expect.service: must be a single value"},
     {"steps: [\n", "line 6: end of sequence flow not found"},
+    {"name: x\n# nothing else\n", "line 1: scenario: missing field cluster"},
   };
   for (const auto& r : rows) {
     std::string text = r.yaml;
@@ -127,6 +128,13 @@ TEST(Scenario, BadFilesNameTheLineAndTheField) {
     ASSERT_FALSE(s) << text;
     EXPECT_EQ(s.error(), r.error) << text;
   }
+}
+
+TEST(Scenario, AnEmptyFileSaysSo) {
+  auto s = parse_scenario("# just a comment\n");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error(), "line 1: scenario: the file is empty (a scenario "
+                       "needs name, cluster and steps)");
 }
 
 TEST(Scenario, Durations) {
