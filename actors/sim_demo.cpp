@@ -24,11 +24,6 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-long long ms_since(clock_type::time_point t) {
-  return std::chrono::duration_cast<milliseconds>(clock_type::now() - t)
-    .count();
-}
-
 class demo {
 public:
   explicit demo(sim_cluster& c) : c_(c), o_(c, "porter sim demo") {}

@@ -13,11 +13,6 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-long long ms_since(clock_type::time_point t) {
-  return std::chrono::duration_cast<milliseconds>(clock_type::now() - t)
-    .count();
-}
-
 } // namespace
 
 sim_observer::sim_observer(sim_cluster& c, std::string title)

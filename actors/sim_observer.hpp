@@ -23,6 +23,13 @@ namespace porter {
 
 class sim_cluster;
 
+/// Milliseconds on the steady clock since `t`.
+inline long long ms_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::steady_clock::now() - t)
+    .count();
+}
+
 class sim_observer {
 public:
   sim_observer(sim_cluster& c, std::string title);

@@ -18,11 +18,6 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-long long ms_since(clock_type::time_point t) {
-  return std::chrono::duration_cast<milliseconds>(clock_type::now() - t)
-    .count();
-}
-
 std::string join(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words)

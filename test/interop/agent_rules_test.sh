@@ -29,6 +29,17 @@ addr6 "$PEER" p0 fd97::2/64
 ip -n "$PEER" route add 10.98.0.0/24 via 10.97.0.1
 ip -n "$PEER" -6 route add fd98::/64 via fd97::1
 in_node() { ip netns exec "$NODE" "$@"; }
+# stays_for <seconds> <command...>: the command holds at every 0.1 s poll
+# for the whole time (an absence of change, not a wait for one).
+stays_for() {
+  local deadline
+  deadline=$(($(now_us) + $(to_us "$1")))
+  shift
+  while [ "$(now_us)" -lt "$deadline" ]; do
+    "$@" >/dev/null 2>&1 || return 1
+    sleep 0.1
+  done
+}
 # grep that reads all its input: `cmd | grep -q` under pipefail fails when
 # grep exits first and cmd dies of SIGPIPE.
 grep_all() { grep "$@" >/dev/null; }
@@ -222,18 +233,19 @@ stop_pid "$AGENT_PID"
 rule_for "$B" && rule_for "$C" || fail "rules gone after the agent stopped"
 start_agent
 poll_until 10 ready || fail "restarted agent not ready: $(readyz)"
-sleep 2.5 # a periodic check too
-stop_pid "$MONITOR_PID"
-[ ! -s "$WORK/rule-monitor.out" ] ||
+monitor_quiet() { [ ! -s "$WORK/rule-monitor.out" ]; }
+# Through a periodic check too (--resync-period 2).
+stays_for 2.5 monitor_quiet ||
   fail "agent restart changed rules or routes: $(cat "$WORK/rule-monitor.out")"
+stop_pid "$MONITOR_PID"
 step_ok 6 "agent restart: no rule or route removed or re-added" "$t"
 
 # ------------------------------------------------------------------ 7 ----
 t=$(now_us)
 before_outage=$(porter_rules)
+rules_unchanged() { [ "$(porter_rules)" = "$before_outage" ]; }
 kill -STOP "$API_PID"
-sleep 4
-[ "$(porter_rules)" = "$before_outage" ] || fail "rules changed while the API server hung"
+stays_for 4 rules_unchanged || fail "rules changed while the API server hung"
 kill -CONT "$API_PID"
 poll_until 5 ready || fail "agent not ready after the API server came back"
 step_ok 7 "API server hung 4 s: rules unchanged" "$t"
@@ -261,8 +273,7 @@ step_ok 8 "without CAP_NET_ADMIN: start-up line, /readyz 503 with the reason" "$
 # ------------------------------------------------------------------ 9 ----
 t=$(now_us)
 stop_pid "$API_PID"
-sleep 4
-[ "$(porter_rules)" = "$before_outage" ] || fail "rules changed with the API server gone"
+stays_for 4 rules_unchanged || fail "rules changed with the API server gone"
 pid_alive "$AGENT_PID" || fail "agent exited with the API server gone"
 in_node ip rule show | grep_all 'to 10.98.0.200 lookup 101' || fail "foreign rule in table 101 removed"
 in_node ip rule show | grep_all 'from 192.0.2.1 lookup 200' || fail "foreign rule removed"
