@@ -313,8 +313,8 @@ sim::fabric_state sim_cluster::fabric() const {
   f.spine = table_of(spine_spec.name);
   f.spine_seed = spine_spec.seed;
   for (const auto& leaf : leaf_specs)
-    f.leaves.push_back(
-      {leaf.name, ip(leaf.self_v4), table_of(leaf.name), leaf.seed});
+    f.leaves.push_back({leaf.name, ip(leaf.self_v4), table_of(leaf.name),
+                        leaf.seed, ip(leaf.self_v6)});
   return f;
 }
 

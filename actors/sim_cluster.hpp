@@ -73,8 +73,9 @@ public:
   const sim::cluster_model& model() const { return model_; }
   /// The Service's EIP from its status, if it has one.
   std::optional<net::ip_address> eip_of(const std::string& service);
-  /// Every Service in "default" with an EIP (one LIST), by name.
-  std::map<std::string, net::ip_address> service_eips();
+  /// Every Service in "default" with an EIP (one LIST): its ingress IPs,
+  /// by name.
+  std::map<std::string, std::vector<net::ip_address>> service_eips();
   /// Server-side apply of every document; the first failure is the error.
   tl::expected<void, std::string> apply(const std::string& yaml);
   tl::expected<void, std::string> remove(const std::string& kind,

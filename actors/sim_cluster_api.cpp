@@ -83,8 +83,9 @@ std::optional<net::ip_address> sim_cluster::eip_of(const std::string& svc) {
   return *parsed;
 }
 
-std::map<std::string, net::ip_address> sim_cluster::service_eips() {
-  std::map<std::string, net::ip_address> out;
+std::map<std::string, std::vector<net::ip_address>>
+sim_cluster::service_eips() {
+  std::map<std::string, std::vector<net::ip_address>> out;
   auto a = call("GET", "/api/v1/namespaces/default/services");
   if (a.status != 200)
     return out;
@@ -94,10 +95,19 @@ std::map<std::string, net::ip_address> sim_cluster::service_eips() {
     return out;
   for (const auto& item : d["items"].GetArray()) {
     const auto name = string_at_value(item, {"metadata", "name"});
-    const auto ip = string_at_value(
-      item, {"status", "loadBalancer", "ingress", "#0", "ip"});
-    if (auto parsed = net::parse_ip(ip); parsed && !name.empty())
-      out.emplace(name, *parsed);
+    if (name.empty() || !item.HasMember("status"))
+      continue;
+    const auto& status = item["status"];
+    if (!status.HasMember("loadBalancer")
+        || !status["loadBalancer"].HasMember("ingress")
+        || !status["loadBalancer"]["ingress"].IsArray())
+      continue;
+    std::vector<net::ip_address> ips;
+    for (const auto& ingress : status["loadBalancer"]["ingress"].GetArray())
+      if (auto ip = net::parse_ip(string_at_value(ingress, {"ip"})))
+        ips.push_back(*ip);
+    if (!ips.empty())
+      out.emplace(name, std::move(ips));
   }
   return out;
 }

@@ -25,7 +25,7 @@ sim_observer::~sim_observer() {
   stop();
 }
 
-std::map<std::string, net::ip_address> sim_observer::eips() {
+std::map<std::string, std::vector<net::ip_address>> sim_observer::eips() {
   auto now = c_.service_eips();
   std::lock_guard lock{model_mutex_};
   eips_ = now;
@@ -40,33 +40,44 @@ bool sim_observer::routes(std::vector<sim::text_row>* rows) {
   bool all = true;
   for (const auto& s : m.services) {
     auto it = current.find(s.name);
-    const bool has_eip = it != current.end();
-    const auto hops = sim::expected_next_hops(m, s);
-    bool first = true;
-    for (const auto& sw : c_.switch_names()) {
-      const bool spine = sw == "spine";
-      std::vector<net::ip_address> want;
-      if (spine && !hops.empty())
-        for (const auto& leaf : fabric.leaves)
-          want.push_back(leaf.address);
-      else if (!spine)
-        want = hops;
-      std::vector<net::ip_address> have;
-      if (has_eip)
-        have = sim::lookup(c_.table_of(sw), it->second);
-      const bool ok = has_eip && have == want;
-      all = all && ok;
-      if (rows != nullptr)
-        rows->push_back(
-          {first ? s.name : "", first ? (s.local ? "Local" : "Cluster") : "",
-           first ? (has_eip ? net::to_string(it->second) : "-") : "", sw,
-           names(have), names(want), ok ? "OK" : "FAIL"});
-      first = false;
+    std::vector<net::family> families{net::family::v4};
+    if (s.dual_stack)
+      families.push_back(net::family::v6);
+    for (const auto fam : families) {
+      std::optional<net::ip_address> eip;
+      if (it != current.end())
+        for (const auto& ip : it->second)
+          if (ip.fam == fam)
+            eip = ip;
+      const auto hops = sim::expected_next_hops(m, s, fam);
+      bool first = true;
+      for (const auto& sw : c_.switch_names()) {
+        const bool spine = sw == "spine";
+        std::vector<net::ip_address> want;
+        if (spine && !hops.empty())
+          for (const auto& leaf : fabric.leaves)
+            want.push_back(fam == net::family::v4 ? leaf.address
+                                                  : leaf.address6);
+        else if (!spine)
+          want = hops;
+        std::sort(want.begin(), want.end());
+        std::vector<net::ip_address> have;
+        if (eip)
+          have = sim::lookup(c_.table_of(sw), *eip);
+        const bool ok = eip && have == want;
+        all = all && ok;
+        if (rows != nullptr)
+          rows->push_back({first ? s.name : "",
+                           first ? (s.local ? "Local" : "Cluster") : "",
+                           first ? (eip ? net::to_string(*eip) : "-") : "", sw,
+                           names(have), names(want), ok ? "OK" : "FAIL"});
+        first = false;
+      }
+      // Every node's agent diverts the EIP to itself.
+      if (eip)
+        for (const auto& n : m.nodes)
+          all = all && c_.node_diverts(n.name, *eip);
     }
-    // Every node's agent diverts the EIP to itself.
-    if (has_eip)
-      for (const auto& n : m.nodes)
-        all = all && c_.node_diverts(n.name, it->second);
   }
   return all;
 }
@@ -79,7 +90,7 @@ std::string sim_observer::names(const std::vector<net::ip_address>& ips) {
     if (const auto* n = c_.model().node_at(ip))
       name = n->name;
     for (const auto& leaf : leaves)
-      if (leaf.address == ip)
+      if (leaf.address == ip || leaf.address6 == ip)
         name = leaf.name;
     out += (out.empty() ? "" : " ") + name;
   }
@@ -157,10 +168,11 @@ void sim_observer::probe_loop() {
       // is gone from the model) that some node can serve.
       std::lock_guard lock{model_mutex_};
       std::vector<std::pair<std::string, net::ip_address>> live;
-      for (const auto& [name, eip] : eips_)
-        if (const auto* s = c_.model().service(name);
-            s != nullptr && !sim::expected_next_hops(c_.model(), *s).empty())
-          live.emplace_back(name, eip);
+      for (const auto& [name, ips] : eips_)
+        if (const auto* s = c_.model().service(name))
+          for (const auto& eip : ips)
+            if (!sim::expected_next_hops(c_.model(), *s, eip.fam).empty())
+              live.emplace_back(name, eip);
       for (std::size_t i = 0; i < std::min<std::size_t>(16, live.size()); ++i)
         batch.push_back(live[(next + i) % live.size()]);
       next += batch.size();
@@ -256,7 +268,10 @@ void sim_observer::write_report(const std::string& path) {
   std::lock_guard lock{timeline_mutex_};
   {
     std::lock_guard m{model_mutex_};
-    timeline_.expected_routes = std::max(eips_.size(), std::size_t{1});
+    std::size_t routes = 0;
+    for (const auto& [name, ips] : eips_)
+      routes += ips.size();
+    timeline_.expected_routes = std::max(routes, std::size_t{1});
   }
   std::ofstream out{path};
   out << sim::render_html(timeline_);

@@ -49,7 +49,7 @@ public:
   bool wait_routes(std::chrono::milliseconds limit, long long& took);
   void print_routes(const std::string& title);
   /// The Services' EIPs now (one LIST), by name.
-  std::map<std::string, net::ip_address> eips();
+  std::map<std::string, std::vector<net::ip_address>> eips();
   /// Node names, leaf names, else addresses.
   std::string names(const std::vector<net::ip_address>& ips);
 
@@ -84,7 +84,7 @@ private:
 
   sim_cluster& c_;
   std::mutex model_mutex_;
-  std::map<std::string, net::ip_address> eips_; ///< model_mutex_
+  std::map<std::string, std::vector<net::ip_address>> eips_; ///< model_mutex_
   std::chrono::steady_clock::time_point start_;
   std::mutex probe_mutex_;
   std::string phase_;

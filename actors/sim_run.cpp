@@ -1,5 +1,6 @@
 #include "actors/sim_run.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -30,15 +31,16 @@ std::string join(const std::vector<std::string>& words) {
 sim::cluster_model model_of(const sim::scenario& s) {
   sim::cluster_model m;
   for (const auto& n : s.nodes)
-    m.nodes.push_back({n.name, n.ip, n.ready});
+    m.nodes.push_back({n.name, n.ip, n.ready, n.ip6});
   for (const auto& svc : s.services) {
     if (svc.count == 1) {
-      m.services.push_back({svc.name, svc.local, svc.endpoints, svc.pool});
+      m.services.push_back(
+        {svc.name, svc.local, svc.endpoints, svc.pool, svc.dual_stack});
       continue;
     }
     for (int i = 1; i <= svc.count; ++i)
       m.services.push_back({svc.name + "-" + std::to_string(i), svc.local,
-                            svc.endpoints, svc.pool});
+                            svc.endpoints, svc.pool, svc.dual_stack});
   }
   return m;
 }
@@ -98,15 +100,21 @@ private:
       return o_.routes(nullptr);
     const auto eips = o_.eips();
     auto it = eips.find(e.service);
-    if (e.ip && (it == eips.end() || net::to_string(it->second) != *e.ip))
+    const std::vector<net::ip_address> none;
+    const auto& ips = it == eips.end() ? none : it->second;
+    if (e.ip
+        && std::none_of(ips.begin(), ips.end(), [&](const net::ip_address& a) {
+             return net::to_string(a) == *e.ip;
+           }))
       return false;
     if (!e.via)
       return true;
-    if (it == eips.end())
+    if (ips.empty())
       return e.via->empty();
-    for (const auto& sw : switches(e))
-      if (sim::lookup(c_.table_of(sw), it->second) != want(*e.via, sw))
-        return false;
+    for (const auto& eip : ips)
+      for (const auto& sw : switches(e))
+        if (sim::lookup(c_.table_of(sw), eip) != want(*e.via, sw, eip.fam))
+          return false;
     return true;
   }
 
@@ -115,10 +123,14 @@ private:
     auto it = eips.find(e.service);
     if (it == eips.end())
       return e.service + " has no EIP";
-    std::string out = e.service + " has " + net::to_string(it->second);
-    for (const auto& sw : switches(e))
-      out += "; " + sw + " via "
-             + o_.names(sim::lookup(c_.table_of(sw), it->second));
+    std::string out;
+    for (const auto& eip : it->second) {
+      out += (out.empty() ? "" : "; ") + e.service + " has "
+             + net::to_string(eip);
+      for (const auto& sw : switches(e))
+        out
+          += ", " + sw + " via " + o_.names(sim::lookup(c_.table_of(sw), eip));
+    }
     return out;
   }
 
@@ -128,10 +140,10 @@ private:
     return {"leaf-a", "leaf-b"};
   }
 
-  /// Node names (or, on the spine, leaf names) as the addresses a switch
-  /// has, ascending.
+  /// Node names (or, on the spine, leaf names) as the addresses of `fam`
+  /// a switch has, ascending.
   std::vector<net::ip_address> want(const std::vector<std::string>& names,
-                                    const std::string& sw) {
+                                    const std::string& sw, net::family fam) {
     std::vector<net::ip_address> out;
     const auto fabric = c_.fabric();
     auto lock = o_.lock_model();
@@ -139,9 +151,13 @@ private:
       if (sw == "spine") {
         for (const auto& leaf : fabric.leaves)
           if (leaf.name == name)
-            out.push_back(leaf.address);
+            out.push_back(fam == net::family::v4 ? leaf.address
+                                                 : leaf.address6);
       } else if (const auto* n = c_.model().node(name)) {
-        out.push_back(n->ip);
+        if (fam == net::family::v4)
+          out.push_back(n->ip);
+        else if (n->ip6)
+          out.push_back(*n->ip6);
       }
     }
     std::sort(out.begin(), out.end());
@@ -156,12 +172,12 @@ private:
     o_.event("apply");
   }
   void step(const sim::delete_step& d, const std::string& what) {
-    if (auto r = c_.remove(d.kind, d.name); !r)
-      o_.expect(false, what + ": " + r.error());
-    if (d.kind == "Service") {
+    if (d.kind == "Service") { // no probe for it from here on
       auto lock = o_.lock_model();
       c_.forget_service(d.name);
     }
+    if (auto r = c_.remove(d.kind, d.name); !r)
+      o_.expect(false, what + ": " + r.error());
     o_.event("delete " + d.name);
   }
   void step(const sim::endpoints_step& e, const std::string&) {

@@ -14,9 +14,10 @@ probe_result send_probe(const five_tuple& flow, const fabric_state& fabric,
   }
   const auto& leaf_ip
     = to_leaves[pick_next_hop(flow, to_leaves.size(), fabric.spine_seed)];
-  auto leaf
-    = std::find_if(fabric.leaves.begin(), fabric.leaves.end(),
-                   [&](const leaf_state& l) { return l.address == leaf_ip; });
+  auto leaf = std::find_if(
+    fabric.leaves.begin(), fabric.leaves.end(), [&](const leaf_state& l) {
+      return l.address == leaf_ip || l.address6 == leaf_ip;
+    });
   if (leaf == fabric.leaves.end()) {
     r.lost = "spine: next hop " + net::to_string(leaf_ip) + " is no leaf";
     return r;

@@ -17,9 +17,10 @@ namespace porter::sim {
 
 struct leaf_state {
   std::string name;
-  net::ip_address address; ///< the next hop the spine knows it by
+  net::ip_address address; ///< the next hop the spine knows it by (IPv4)
   forwarding_table fib;
   std::uint32_t seed = 0;
+  net::ip_address address6{}; ///< ... for IPv6 prefixes
 };
 
 struct fabric_state {

@@ -21,7 +21,7 @@ const model_node* cluster_model::node(const std::string& name) const {
 
 const model_node* cluster_model::node_at(const net::ip_address& a) const {
   for (const auto& n : nodes)
-    if (n.ip == a)
+    if (n.ip == a || n.ip6 == a)
       return &n;
   return nullptr;
 }
@@ -47,14 +47,18 @@ cluster_model demo_cluster() {
 }
 
 std::vector<net::ip_address> expected_next_hops(const cluster_model& m,
-                                                const model_service& s) {
+                                                const model_service& s,
+                                                net::family fam) {
   std::vector<net::ip_address> out;
   for (const auto& n : m.nodes) {
     if (!n.ready)
       continue;
     if (s.local && !serves(s, n))
       continue;
-    out.push_back(n.ip);
+    if (fam == net::family::v4)
+      out.push_back(n.ip);
+    else if (n.ip6)
+      out.push_back(*n.ip6);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -68,10 +72,13 @@ bool serves(const model_service& s, const model_node& node) {
 }
 
 std::string node_json(const model_node& n) {
+  const std::string v6 = n.ip6 ? R"(,{"type":"InternalIP","address":")"
+                                   + net::to_string(*n.ip6) + "\"}"
+                               : "";
   return R"({"apiVersion":"v1","kind":"Node","metadata":{"name":")" + n.name
          + R"("},"status":{"addresses":[{"type":"InternalIP","address":")"
-         + net::to_string(n.ip)
-         + R"("}],"conditions":[{"type":"Ready","status":")"
+         + net::to_string(n.ip) + "\"}" + v6
+         + R"(],"conditions":[{"type":"Ready","status":")"
          + (n.ready ? "True" : "False") + R"("}]}})";
 }
 
@@ -85,8 +92,11 @@ std::string service_json(const model_service& s) {
            R"("lb.kubesphere.io/v1alpha1":"porter")"
          + pool
          + R"(}},"spec":{"type":"LoadBalancer","externalTrafficPolicy":")"
-         + (s.local ? "Local" : "Cluster")
-         + R"(","allocateLoadBalancerNodePorts":false,"selector":{"app":")"
+         + (s.local ? "Local" : "Cluster") + R"(",)"
+         + (s.dual_stack ? R"("ipFamilyPolicy":"RequireDualStack",)"
+                           R"("ipFamilies":["IPv4","IPv6"],)"
+                         : "")
+         + R"("allocateLoadBalancerNodePorts":false,"selector":{"app":")"
          + s.name + R"("},"ports":[{"port":80,"protocol":"TCP"}]}})";
 }
 

@@ -7,6 +7,7 @@
 // every ready node) and which nodes can serve a packet. Pure.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,13 +19,15 @@ struct model_node {
   std::string name;
   net::ip_address ip; ///< InternalIP
   bool ready = true;
+  std::optional<net::ip_address> ip6{}; ///< a second InternalIP, IPv6
 };
 
 struct model_service {
   std::string name;   ///< in namespace default
   bool local = false; ///< externalTrafficPolicy Local
   std::vector<std::string> endpoint_nodes;
-  std::string pool; ///< eip.openelb.kubesphere.io/v1alpha2; "" none
+  std::string pool;        ///< eip.openelb.kubesphere.io/v1alpha2; "" none
+  bool dual_stack = false; ///< RequireDualStack: an EIP of each family
 };
 
 struct cluster_model {
@@ -43,10 +46,11 @@ cluster_model demo_cluster();
 /// The demo's Eip, demo-pool: 10.200.0.10-10.200.0.19.
 std::string demo_pool_json();
 
-/// The nodes' InternalIPs, ascending: what every switch's ECMP set for the
-/// Service's EIP should be.
-std::vector<net::ip_address> expected_next_hops(const cluster_model& m,
-                                                const model_service& s);
+/// The nodes' InternalIPs of `fam`, ascending: what every switch's ECMP
+/// set for the Service's EIP of that family should be.
+std::vector<net::ip_address>
+expected_next_hops(const cluster_model& m, const model_service& s,
+                   net::family fam = net::family::v4);
 
 /// Whether a packet for `s` that reached `node` finds a serving endpoint:
 /// Local → one on that node; Cluster → one anywhere (kube-proxy forwards).

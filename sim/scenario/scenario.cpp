@@ -135,19 +135,24 @@ private:
 };
 
 scenario_node read_node(const field& f) {
-  f.expect_map({"name", "ip", "ready"});
+  f.expect_map({"name", "ip", "ip6", "ready"});
   scenario_node n;
   n.name = f.need("name").text();
   n.ip = f.need("ip").address();
   if (!n.ip.is_v4())
     f.need("ip").fail("must be an IPv4 address");
+  if (auto v6 = f.get("ip6")) {
+    n.ip6 = v6->address();
+    if (n.ip6->is_v4())
+      v6->fail("must be an IPv6 address");
+  }
   if (auto r = f.get("ready"))
     n.ready = r->flag();
   return n;
 }
 
 scenario_service read_service(const field& f) {
-  f.expect_map({"name", "policy", "pool", "endpoints", "count"});
+  f.expect_map({"name", "policy", "pool", "endpoints", "count", "dualStack"});
   scenario_service s;
   s.name = f.need("name").text();
   if (auto p = f.get("policy")) {
@@ -162,6 +167,8 @@ scenario_service read_service(const field& f) {
     s.endpoints = e->names();
   if (auto c = f.get("count"))
     s.count = static_cast<int>(c->integer(1, 10'000));
+  if (auto d = f.get("dualStack"))
+    s.dual_stack = d->flag();
   return s;
 }
 

@@ -25,6 +25,7 @@ struct scenario_node {
   std::string name;
   net::ip_address ip; ///< InternalIP (IPv4)
   bool ready = true;
+  std::optional<net::ip_address> ip6{}; ///< a second InternalIP
 };
 
 /// A Service in the default namespace with an EndpointSlice "<name>-sim"
@@ -36,9 +37,12 @@ struct scenario_service {
   std::string pool;   ///< eip.openelb.kubesphere.io/v1alpha2; "" none
   std::vector<std::string> endpoints;
   int count = 1;
+  bool dual_stack = false; ///< RequireDualStack: IPv4 and IPv6 EIPs
 };
 
-/// Expectations, polled until they hold or `within` passes.
+/// Expectations, polled until they hold or `within` passes. `ip` is one
+/// of the Service's EIPs; `via` holds for each of them (node names stand
+/// for the node's address of the EIP's family).
 struct expect_step {
   /// Every shorthand Service has an EIP and, on every switch, the next
   /// hops the scenario's own model gives (traffic policy, readiness).

@@ -32,6 +32,19 @@ TEST(ClusterModel, ExpectedNextHopsFollowTheTrafficPolicy) {
   EXPECT_EQ(names(m, expected_next_hops(m, *m.service("api"))), "node-5");
 }
 
+TEST(ClusterModel, IPv6NextHopsAreTheNodesIPv6Addresses) {
+  auto m = demo_cluster();
+  m.nodes[0].ip6 = *net::parse_ip("fd00::11");
+  m.nodes[1].ip6 = *net::parse_ip("fd00::12");
+  auto hops = expected_next_hops(m, *m.service("web"), net::family::v6);
+  ASSERT_EQ(hops.size(), 2U) << "nodes without an IPv6 address are no hop";
+  EXPECT_EQ(net::to_string(hops[0]), "fd00::11");
+  EXPECT_EQ(m.node_at(hops[1])->name, "node-2");
+  EXPECT_EQ(net::to_string(
+              expected_next_hops(m, *m.service("api"), net::family::v6)[0]),
+            "fd00::12");
+}
+
 TEST(ClusterModel, ServingNodes) {
   auto m = demo_cluster();
   const auto& api = *m.service("api");

@@ -13,7 +13,7 @@ description: two Services
 cluster:
   nodes:
   - {name: node-1, ip: 10.0.0.11}
-  - {name: node-2, ip: 10.0.0.12, ready: false}
+  - {name: node-2, ip: 10.0.0.12, ip6: "fd00::12", ready: false}
   replicas: 2
   gracefulRestart: true
   lease: {duration: 3s, renewDeadline: 2s, retryPeriod: 500ms}
@@ -24,7 +24,7 @@ manifests: |
   spec: {address: 10.200.0.10-10.200.0.19}
 services:
 - {name: web, policy: Cluster, pool: pool, endpoints: [node-1]}
-- {name: api, policy: Local, endpoints: [node-1, node-2], count: 3}
+- {name: api, policy: Local, endpoints: [node-1, node-2], count: 3, dualStack: true}
 steps:
 - expect: {all: true, within: 10s}
 - expect: {service: web, ip: 10.200.0.10}
@@ -51,6 +51,9 @@ TEST(Scenario, AGoodFileReadsWhole) {
   EXPECT_EQ(s->name, "basic");
   ASSERT_EQ(s->nodes.size(), 2U);
   EXPECT_FALSE(s->nodes[1].ready);
+  EXPECT_EQ(net::to_string(*s->nodes[1].ip6), "fd00::12");
+  EXPECT_FALSE(s->nodes[0].ip6);
+  EXPECT_TRUE(s->services[1].dual_stack);
   EXPECT_EQ(s->lease_duration, 3.0);
   EXPECT_EQ(s->retry_period, 0.5);
   EXPECT_NE(s->manifests.find("kind: Eip"), std::string::npos);
@@ -112,6 +115,9 @@ TEST(Scenario, BadFilesNameTheLineAndTheField) {
     {"steps:\n- {wait: 1s, probes: {lostAtMost: 0}}\n",
      "line 6: scenario.steps[0]: must be a mapping with exactly one step "
      "kind"},
+    {"name: x\ncluster:\n  nodes:\n  - {name: n, ip: 10.0.0.1, ip6: 10.0.0.2}\n"
+     "steps: []\n",
+     "line 4: scenario.cluster.nodes[0].ip6: must be an IPv6 address"},
     {"steps:\n- probes: {lostAtMost: -1}\n",
      "line 6: scenario.steps[0].probes.lostAtMost: \"-1\" is not a whole "
      "number from 0 to 1000000000"},
