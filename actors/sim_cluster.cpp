@@ -5,14 +5,11 @@
 #include <fstream>
 #include <thread>
 
-#include "porter_crds_yaml.hpp"
-
 #include "actors/agent.hpp"
 #include "actors/messages.hpp"
 #include "actors/sim_cluster_parts.hpp"
 #include "actors/sim_switch.hpp"
 #include "sim/apiserver/kubeconfig.hpp"
-#include "sim/scenario/yaml_json.hpp"
 
 namespace porter {
 
@@ -116,21 +113,7 @@ tl::expected<void, std::string> sim_cluster::start() {
   p_->client = *client;
 
   // porter's CRDs, then the cluster's objects.
-  for (auto yaml : porter_crds_yaml) {
-    auto docs = sim::yaml_documents_to_json(yaml);
-    if (!docs)
-      return tl::unexpected{"embedded CRD: " + docs.error()};
-    for (const auto& d : *docs)
-      if (auto r = create("/apis/apiextensions.k8s.io/v1/"
-                          "customresourcedefinitions",
-                          d);
-          !r)
-        return r;
-  }
-  if (auto r = create("/api/v1/namespaces", R"({"apiVersion":"v1","kind":)"
-                                            R"("Namespace","metadata":{)"
-                                            R"("name":"porter-system"}})");
-      !r)
+  if (auto r = sim_install_crds(*p_->client); !r)
     return r;
   for (const auto& n : model_.nodes)
     if (auto r = create("/api/v1/nodes", sim::node_json(n)); !r)

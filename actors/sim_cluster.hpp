@@ -28,6 +28,9 @@ namespace porter::net::io {
 class io_thread;
 class memory_rule_table;
 } // namespace porter::net::io
+namespace porter::k8s::io {
+class api_client;
+}
 
 namespace porter {
 
@@ -55,6 +58,17 @@ struct api_answer {
   int status = 0; ///< 0: no HTTP answer (see body)
   std::string body;
 };
+
+/// One request through porter's own client, waited for at most 20 s.
+api_answer sim_call(k8s::io::api_client& c, const std::string& method,
+                    const std::string& path, const std::string& body = {},
+                    const std::string& content_type = "application/json");
+/// POST; anything but 200/201 is the error, in one line.
+tl::expected<void, std::string> sim_create(k8s::io::api_client& c,
+                                           const std::string& path,
+                                           const std::string& json);
+/// porter's CRDs (built into the binary) and the namespace porter-system.
+tl::expected<void, std::string> sim_install_crds(k8s::io::api_client& c);
 
 class sim_cluster {
 public:

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <future>
 
+#include "porter_crds_yaml.hpp"
 #include <rapidjson/document.h>
 
 #include "actors/sim_cluster_parts.hpp"
@@ -44,12 +45,12 @@ std::string string_at(const std::string& json,
 
 } // namespace
 
-api_answer sim_cluster::call(const std::string& method, const std::string& path,
-                             const std::string& body,
-                             const std::string& content_type) {
+api_answer sim_call(k8s::io::api_client& c, const std::string& method,
+                    const std::string& path, const std::string& body,
+                    const std::string& content_type) {
   auto done = std::make_shared<std::promise<k8s::io::response_result>>();
   auto f = done->get_future();
-  p_->client->request(
+  c.request(
     method, path, body, body.empty() ? "" : content_type, {},
     [done](k8s::io::response_result r) { done->set_value(std::move(r)); });
   if (f.wait_for(std::chrono::seconds{20}) != std::future_status::ready)
@@ -60,15 +61,43 @@ api_answer sim_cluster::call(const std::string& method, const std::string& path,
   return {r->status, std::move(r->body)};
 }
 
-tl::expected<void, std::string> sim_cluster::create(const std::string& path,
-                                                    const std::string& json) {
-  auto a = call("POST", path, json);
+tl::expected<void, std::string> sim_create(k8s::io::api_client& c,
+                                           const std::string& path,
+                                           const std::string& json) {
+  auto a = sim_call(c, "POST", path, json);
   if (a.status != 201 && a.status != 200)
     return tl::unexpected{"POST " + path + ": "
                           + (a.status == 0 ? a.body
                                            : std::to_string(a.status) + " "
                                                + a.body.substr(0, 300))};
   return {};
+}
+
+tl::expected<void, std::string> sim_install_crds(k8s::io::api_client& c) {
+  for (auto yaml : porter_crds_yaml) {
+    auto docs = sim::yaml_documents_to_json(yaml);
+    if (!docs)
+      return tl::unexpected{"embedded CRD: " + docs.error()};
+    for (const auto& d : *docs)
+      if (auto r = sim_create(
+            c, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", d);
+          !r)
+        return r;
+  }
+  return sim_create(c, "/api/v1/namespaces",
+                    R"({"apiVersion":"v1","kind":"Namespace",)"
+                    R"("metadata":{"name":"porter-system"}})");
+}
+
+api_answer sim_cluster::call(const std::string& method, const std::string& path,
+                             const std::string& body,
+                             const std::string& content_type) {
+  return sim_call(*p_->client, method, path, body, content_type);
+}
+
+tl::expected<void, std::string> sim_cluster::create(const std::string& path,
+                                                    const std::string& json) {
+  return sim_create(*p_->client, path, json);
 }
 
 std::optional<net::ip_address> sim_cluster::eip_of(const std::string& svc) {
