@@ -41,7 +41,7 @@ child_process::start(const std::vector<std::string>& argv,
     sigprocmask(SIG_SETMASK, &none, nullptr);
     dup2(log, STDOUT_FILENO);
     dup2(log, STDERR_FILENO);
-    execv(args[0], args.data());
+    execvp(args[0], args.data()); // a bare name is looked up in PATH
     _exit(127);
   }
   close(log);
@@ -49,7 +49,7 @@ child_process::start(const std::vector<std::string>& argv,
 }
 
 child_process::child_process(child_process&& other) noexcept
-    : pid_(other.pid_), exited_(other.exited_) {
+    : pid_(other.pid_), exited_(other.exited_), exit_code_(other.exit_code_) {
   other.pid_ = -1;
 }
 
@@ -58,6 +58,7 @@ child_process& child_process::operator=(child_process&& other) noexcept {
     this->~child_process();
     pid_ = other.pid_;
     exited_ = other.exited_;
+    exit_code_ = other.exit_code_;
     other.pid_ = -1;
   }
   return *this;
@@ -84,6 +85,9 @@ bool child_process::wait_for(std::chrono::milliseconds timeout) {
     const pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_ || (r < 0 && errno == ECHILD)) {
       exited_ = true;
+      if (r == pid_)
+        exit_code_
+          = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       return true;
     }
     if (std::chrono::steady_clock::now() >= end)

@@ -15,7 +15,7 @@ namespace porter {
 
 class child_process {
 public:
-  /// argv[0] is the executable's path.
+  /// argv[0] is the executable (a path, or a name looked up in PATH).
   static tl::expected<child_process, std::string>
   start(const std::vector<std::string>& argv, const std::string& log_path);
 
@@ -30,11 +30,14 @@ public:
   /// Reaps the child if it exited within `timeout`; true if it has.
   bool wait_for(std::chrono::milliseconds timeout);
   bool running() const { return pid_ > 0 && !exited_; }
+  /// The exit code once reaped (128 + signal for a killed child).
+  int exit_code() const { return exit_code_; }
 
 private:
   explicit child_process(pid_t pid) : pid_(pid) {}
   pid_t pid_ = -1;
   bool exited_ = false;
+  int exit_code_ = -1;
 };
 
 } // namespace porter

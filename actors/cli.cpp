@@ -212,6 +212,12 @@ int run_cli(int argc, char** argv) {
                        "removed after a PASS)");
   sim_demo->add_flag("--keep", demo_opts.keep, "keep the work directory");
   sim_demo
+    ->add_option("--fabric", demo_opts.fabric,
+                 "virtual (porter's own switches) or bird (BIRD 2 and network "
+                 "namespaces, root)")
+    ->check(CLI::IsMember({"virtual", "bird"}))
+    ->capture_default_str();
+  sim_demo
     ->add_option("--report", demo_opts.report,
                  "write the run's timeline (HTML with an SVG) here")
     ->capture_default_str();

@@ -13,6 +13,7 @@
 
 #include <unistd.h>
 
+#include "actors/sim_bird.hpp"
 #include "actors/sim_cluster.hpp"
 #include "actors/sim_observer.hpp"
 #include "sim/scenario/text_table.hpp"
@@ -173,6 +174,8 @@ private:
 } // namespace
 
 int run_sim_demo(const sim_demo_options& o) {
+  if (o.fabric == "bird")
+    return run_bird_demo(o);
   auto work = sim_work_dir(o.work_dir);
   if (!work) {
     std::cerr << "porter sim demo: " << work.error() << "\n";

@@ -17,6 +17,9 @@ struct sim_demo_options {
   bool keep = false;    ///< keep work_dir afterwards
   /// The run's picture (HTML with an inline SVG timeline).
   std::string report = "porter-sim-report.html";
+  /// "virtual": porter's own switches, in-memory rule tables; "bird": BIRD
+  /// and network namespaces (root; actors/sim_bird.hpp).
+  std::string fabric = "virtual";
 };
 
 /// 0 only if every expectation held.
