@@ -1,5 +1,6 @@
 #include "actors/sim_cluster.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -18,20 +19,14 @@ namespace {
 constexpr const char* token = "porter-sim-demo";
 constexpr std::uint32_t porter_as = 65100;
 
-struct switch_spec {
-  const char* name;
-  const char* address;
-  std::uint32_t as;
-  const char* self_v4;
-  const char* self_v6;
-  std::uint32_t seed;
-};
-
-const switch_spec spine_spec{"spine",      "127.0.1.3",   65000,
-                             "10.255.0.3", "fd00:255::3", 1};
-const switch_spec leaf_specs[] = {
+const switch_spec spine_spec{"spine",      "127.0.1.9",   65000,
+                             "10.255.0.9", "fd00:255::9", 1};
+// Up to four leaves (sim_cluster_options::leaves).
+const switch_spec all_leaf_specs[] = {
   {"leaf-a", "127.0.1.1", 65001, "10.255.0.1", "fd00:255::1", 2},
   {"leaf-b", "127.0.1.2", 65002, "10.255.0.2", "fd00:255::2", 3},
+  {"leaf-c", "127.0.1.3", 65003, "10.255.0.3", "fd00:255::3", 4},
+  {"leaf-d", "127.0.1.4", 65004, "10.255.0.4", "fd00:255::4", 5},
 };
 
 net::ip_address ip(const char* text) {
@@ -43,6 +38,12 @@ std::uint32_t router_id(const char* v4) {
 }
 
 } // namespace
+
+std::vector<switch_spec> sim_cluster::leaf_specs() const {
+  const auto n = static_cast<std::size_t>(
+    std::clamp(opts_.leaves, 1, static_cast<int>(std::size(all_leaf_specs))));
+  return {std::begin(all_leaf_specs), std::begin(all_leaf_specs) + n};
+}
 
 std::string sim_porter_executable() {
   std::error_code ec;
@@ -144,7 +145,7 @@ tl::expected<void, std::string> sim_cluster::start() {
                         + std::to_string(porter_as) + R"(,"listenPort":-1}})");
       !r)
     return r;
-  for (const auto& leaf : leaf_specs) {
+  for (const auto& leaf : leaf_specs()) {
     const auto port = p_->board->view(leaf.name)->port;
     std::string gr = opts_.graceful_restart
                        ? R"(,"gracefulRestart":{"enabled":true,)"
@@ -212,7 +213,7 @@ tl::expected<void, std::string> sim_cluster::start_switches() {
   if (auto r = spawn(spine_spec, std::nullopt); !r)
     return r;
   const auto spine_port = p_->board->view(spine_spec.name)->port;
-  for (const auto& leaf : leaf_specs)
+  for (const auto& leaf : leaf_specs())
     if (auto r = spawn(leaf, std::pair{ip(spine_spec.address), spine_port}); !r)
       return r;
   return {};
@@ -283,7 +284,11 @@ void sim_cluster::partition(const std::string& sw,
 }
 
 std::vector<std::string> sim_cluster::switch_names() const {
-  return {leaf_specs[0].name, leaf_specs[1].name, spine_spec.name};
+  std::vector<std::string> out;
+  for (const auto& leaf : leaf_specs())
+    out.emplace_back(leaf.name);
+  out.emplace_back(spine_spec.name);
+  return out;
 }
 
 sim::forwarding_table sim_cluster::table_of(const std::string& sw) const {
@@ -295,7 +300,7 @@ sim::fabric_state sim_cluster::fabric() const {
   sim::fabric_state f;
   f.spine = table_of(spine_spec.name);
   f.spine_seed = spine_spec.seed;
-  for (const auto& leaf : leaf_specs)
+  for (const auto& leaf : leaf_specs())
     f.leaves.push_back({leaf.name, ip(leaf.self_v4), table_of(leaf.name),
                         leaf.seed, ip(leaf.self_v6)});
   return f;

@@ -42,10 +42,21 @@ std::string sim_porter_executable();
 tl::expected<std::string, std::string>
 sim_work_dir(const std::string& requested);
 
+/// One virtual switch of the fabric (actors/sim_cluster.cpp has them).
+struct switch_spec {
+  const char* name;
+  const char* address; ///< where it listens (127.0.1.x)
+  std::uint32_t as;
+  const char* self_v4; ///< its next hop towards the spine, per family
+  const char* self_v6;
+  std::uint32_t seed; ///< of its ECMP hash
+};
+
 struct sim_cluster_options {
   std::string work_dir;   ///< logs and the kubeconfig
   std::string porter_exe; ///< for the manager replicas
   int replicas = 2;
+  int leaves = 2; ///< 1-4, all under one spine
   /// Short Lease timing, so a failover shows within seconds.
   double lease_duration = 2, renew_deadline = 1.5, retry_period = 0.5;
   bool graceful_restart = true; ///< BgpPeer gracefulRestart on the leaves
@@ -133,6 +144,7 @@ private:
   tl::expected<void, std::string> create(const std::string& path,
                                          const std::string& json);
   tl::expected<void, std::string> start_switches();
+  std::vector<switch_spec> leaf_specs() const;
   tl::expected<void, std::string> start_replica(int index);
 
   sim_cluster_options opts_;

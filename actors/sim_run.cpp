@@ -137,7 +137,9 @@ private:
   std::vector<std::string> switches(const sim::expect_step& e) const {
     if (!e.on.empty())
       return {e.on};
-    return {"leaf-a", "leaf-b"};
+    auto all = c_.switch_names();
+    all.erase(std::remove(all.begin(), all.end(), "spine"), all.end());
+    return all;
   }
 
   /// Node names (or, on the spine, leaf names) as the addresses of `fam`
@@ -266,7 +268,7 @@ private:
             out << " gets no IP";
           if (a.via)
             out << " via " << join(*a.via)
-                << (a.on.empty() ? " on both leaves" : " on " + a.on);
+                << (a.on.empty() ? " on every leaf" : " on " + a.on);
           out << " within " << a.within.count() << " ms";
         } else if constexpr (std::is_same_v<T, sim::apply_step>) {
           out << "apply manifests";
@@ -332,6 +334,7 @@ int run_sim_scenario(const sim_run_options& o) {
     co.work_dir = dir;
     co.porter_exe = sim_porter_executable();
     co.replicas = s->replicas;
+    co.leaves = s->leaves;
     co.lease_duration = s->lease_duration;
     co.renew_deadline = s->renew_deadline;
     co.retry_period = s->retry_period;

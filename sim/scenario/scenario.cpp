@@ -263,7 +263,8 @@ scenario read(const YAML::Node& root) {
   if (auto d = top.get("description"))
     s.description = d->text();
   const auto cluster = top.need("cluster");
-  cluster.expect_map({"nodes", "replicas", "gracefulRestart", "lease"});
+  cluster.expect_map(
+    {"nodes", "replicas", "leaves", "gracefulRestart", "lease"});
   std::set<std::string> node_names;
   for (const auto& n : cluster.need("nodes").items()) {
     s.nodes.push_back(read_node(n));
@@ -274,6 +275,8 @@ scenario read(const YAML::Node& root) {
     cluster.need("nodes").fail("needs at least one node");
   if (auto r = cluster.get("replicas"))
     s.replicas = static_cast<int>(r->integer(1, 5));
+  if (auto l = cluster.get("leaves"))
+    s.leaves = static_cast<int>(l->integer(1, 4));
   if (auto g = cluster.get("gracefulRestart"))
     s.graceful_restart = g->flag();
   if (auto l = cluster.get("lease")) {

@@ -50,7 +50,7 @@ struct expect_step {
   std::string service;
   std::optional<std::string> ip;               ///< the Service's EIP
   std::optional<std::vector<std::string>> via; ///< nodes; [] = withdrawn
-  std::string on;                              ///< a switch; "" = leaves
+  std::string on;                              ///< a switch; "" = every leaf
   bool no_ip = false; ///< the Service has no EIP (pool exhausted)
   milliseconds within{5'000};
 };
@@ -110,6 +110,7 @@ struct scenario {
   std::string description;
   std::vector<scenario_node> nodes;
   int replicas = 2;
+  int leaves = 2; ///< leaf-a … leaf-d under one spine
   bool graceful_restart = true;
   double lease_duration = 2, renew_deadline = 1.5, retry_period = 0.5;
   std::string manifests; ///< YAML, applied at the start

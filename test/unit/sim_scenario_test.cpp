@@ -15,6 +15,7 @@ cluster:
   - {name: node-1, ip: 10.0.0.11}
   - {name: node-2, ip: 10.0.0.12, ip6: "fd00::12", ready: false}
   replicas: 2
+  leaves: 3
   gracefulRestart: true
   lease: {duration: 3s, renewDeadline: 2s, retryPeriod: 500ms}
 manifests: |
@@ -55,13 +56,14 @@ TEST(Scenario, AGoodFileReadsWhole) {
   EXPECT_FALSE(s->nodes[0].ip6);
   EXPECT_TRUE(s->services[1].dual_stack);
   EXPECT_EQ(s->lease_duration, 3.0);
+  EXPECT_EQ(s->leaves, 3);
   EXPECT_EQ(s->retry_period, 0.5);
   EXPECT_NE(s->manifests.find("kind: Eip"), std::string::npos);
   ASSERT_EQ(s->services.size(), 2U);
   EXPECT_TRUE(s->services[1].local);
   EXPECT_EQ(s->services[1].count, 3);
   ASSERT_EQ(s->steps.size(), 14U);
-  EXPECT_EQ(s->steps[0].line, 19);
+  EXPECT_EQ(s->steps[0].line, 20);
   const auto& e = std::get<expect_step>(s->steps[2].action);
   EXPECT_EQ(e.on, "leaf-a");
   EXPECT_EQ(e.within, milliseconds{500});
@@ -93,7 +95,7 @@ TEST(Scenario, BadFilesNameTheLineAndTheField) {
      "address"},
     {"name: x\ncluster:\n  nodse: []\nsteps: []\n",
      "line 3: scenario.cluster.nodse: unknown field (known: nodes, replicas, "
-     "gracefulRestart, lease)"},
+     "leaves, gracefulRestart, lease)"},
     {"steps:\n- expect: {service: web, within: soon}\n",
      "line 6: scenario.steps[0].expect.within: \"soon\" is not a duration "
      "(500ms, 2s)"},
