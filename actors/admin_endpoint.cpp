@@ -1,5 +1,6 @@
 #include "actors/admin_endpoint.hpp"
 
+#include "actors/metrics.hpp"
 #include "net/io/http_endpoint.hpp"
 #include "net/io/readiness.hpp"
 
@@ -12,6 +13,13 @@ serve_health(net::io::io_thread& io, const std::string& listen,
     io, listen,
     [checks = std::move(checks)](net::io::http_request req,
                                  net::io::http_responder respond) {
+      const std::string_view path
+        = std::string_view{req.target}.substr(0, req.target.find('?'));
+      if (path == "/metrics") {
+        respond(
+          {200, "text/plain; version=0.0.4; charset=utf-8", metrics::render()});
+        return;
+      }
       auto a = net::answer_health(req.target, checks->snapshot());
       respond({a.status, "text/plain; charset=utf-8", std::move(a.body)});
     });

@@ -1,6 +1,6 @@
 // The admin endpoint every long-running command serves (`--admin-listen`):
-// /healthz, /livez, /readyz from the process's readiness checks (issue #11
-// adds /metrics and /debug/).
+// /healthz, /livez, /readyz from the process's readiness checks, /metrics
+// from actors/metrics (issue #11 adds /debug/).
 #pragma once
 
 #include <memory>

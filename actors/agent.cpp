@@ -8,6 +8,7 @@
 #include "actors/k8s_watched_kinds.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "actors/metrics.hpp"
 #include "actors/pass_timer.hpp"
 #include "actors/runtime.hpp"
 #include "actors/watch_cache.hpp"
@@ -113,8 +114,13 @@ private:
     auto result = args_.table->apply(changes);
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);
-    if (repair)
+    if (repair) {
       ++repairs_;
+      metrics::add("porter_agent_rule_repairs_total", {});
+    }
+    if (!result.errors.empty())
+      metrics::add("porter_agent_rule_errors_total", {},
+                   static_cast<double>(result.errors.size()));
     log::info(repair ? "rules_repaired" : "rules_applied",
               {{"changes", summary(changes)},
                {"applied", std::to_string(result.applied)},
@@ -137,6 +143,9 @@ private:
   }
 
   void converged(std::size_t eips) {
+    metrics::set("porter_agent_rules",
+                 {{"table", std::to_string(args_.settings.table)}},
+                 static_cast<double>(eips));
     report(rules_check, true,
            std::to_string(eips) + " EIP rules, table "
              + std::to_string(args_.settings.table));

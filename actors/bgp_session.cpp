@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "actors/logging.hpp"
+#include "actors/metrics.hpp"
 #include "bgp/codec.hpp"
 #include "bgp/fsm.hpp"
 #include "bgp/received_routes.hpp"
@@ -314,6 +315,17 @@ private:
   }
 
   void notify(const char* kind, std::string detail) {
+    const std::string_view k{kind};
+    if (k == "established") {
+      metrics::set("porter_bgp_session_up", {{"peer", args_.peer.name}}, 1);
+    } else if (k == "down") {
+      metrics::set("porter_bgp_session_up", {{"peer", args_.peer.name}}, 0);
+      metrics::add("porter_bgp_session_flaps_total",
+                   {{"peer", args_.peer.name}});
+    } else if (k == "updates") {
+      metrics::add("porter_bgp_updates_sent_total", {{"peer", args_.peer.name}},
+                   std::stod(detail));
+    }
     if (args_.observer)
       self_->send(args_.observer, atoms::peer_event_atom_v,
                   peer_event{args_.peer.name, kind, std::move(detail)});

@@ -5,6 +5,7 @@
 #include "actors/event_recorder.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "actors/metrics.hpp"
 #include "k8s/allocation_writes.hpp"
 #include "k8s/io/api_client.hpp"
 #include "k8s/io/api_ops.hpp"
@@ -34,12 +35,26 @@ public:
   static inline const char* name = "eip_pool";
 
   explicit eip_pool_state(caf::event_based_actor* self) : self_(self) {}
+  // The pool is gone (or its actor stops): so are its gauges.
+  ~eip_pool_state() {
+    for (const char* m : {"porter_eip_pool_size", "porter_eip_pool_used",
+                          "porter_eip_pool_free"})
+      metrics::remove(m, {{"pool", args_.name}});
+  }
 
   caf::behavior make_behavior(eip_pool_args args) {
     args_ = std::move(args);
     return {
       [this](pool_update& u) {
         latest_ = std::move(u);
+        const auto& st = latest_.plan.status;
+        const net::metric_labels pool{{"pool", args_.name}};
+        metrics::set("porter_eip_pool_size", pool,
+                     static_cast<double>(st.pool_size));
+        metrics::set("porter_eip_pool_used", pool,
+                     static_cast<double>(st.usage));
+        metrics::set("porter_eip_pool_free", pool,
+                     static_cast<double>(st.pool_size - st.usage));
         write_if_needed();
       },
       [this](pool_write_done& d) { on_written(d); },

@@ -12,6 +12,7 @@
 #include "actors/k8s_watcher.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "actors/metrics.hpp"
 #include "k8s/io/api_client.hpp"
 
 namespace porter {
@@ -135,6 +136,10 @@ private:
                 {{"resource", args_.resource.plural},
                  {"objects", std::to_string(machine_->cache().size())}});
     }
+    if (!deltas.empty())
+      metrics::add("porter_watch_events_total",
+                   {{"kind", args_.resource.plural}},
+                   static_cast<double>(deltas.size()));
     watch_batch<T> batch{std::move(deltas), synced};
     for (const auto& s : args_.subscribers)
       self_->send(s, batch);
@@ -144,6 +149,9 @@ private:
     auto me = caf::actor_cast<caf::actor>(self_);
     const auto gen = generation_;
     if (pending_list_) {
+      if (pending_list_->continue_token.empty()) // a new LIST, not a page
+        metrics::add("porter_watch_lists_total",
+                     {{"kind", args_.resource.plural}});
       auto target = k8s::list_target(args_.resource, args_.namespace_,
                                      args_.label_selector, args_.field_selector,
                                      *pending_list_);

@@ -7,6 +7,7 @@
 #include "actors/k8s_watched_kinds.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "actors/metrics.hpp"
 #include "k8s/io/api_client.hpp"
 #include "k8s/objects.hpp"
 
@@ -125,6 +126,13 @@ private:
 
   void publish() {
     published_holder_ = machine_->observed_holder();
+    const bool leading = machine_->is_leader();
+    if (leading != published_leading_)
+      metrics::add("porter_leader_transitions_total",
+                   {{"lease", args_.config.lease_name}});
+    published_leading_ = leading;
+    metrics::set("porter_leader", {{"lease", args_.config.lease_name}},
+                 leading ? 1 : 0);
     for (const auto& s : args_.subscribers)
       self_->send(s, atoms::role_atom_v, machine_->is_leader(),
                   published_holder_);
@@ -217,6 +225,7 @@ private:
   std::uint64_t request_generation_ = 0;
   std::string in_flight_method_;
   std::string published_holder_ = "\x01"; // forces the first publish
+  bool published_leading_ = false;
   bool exiting_ = false;
   caf::error exit_reason_;
   std::mt19937_64 random_{std::random_device{}()};

@@ -12,6 +12,7 @@
 #include "actors/leader_elector.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "actors/metrics.hpp"
 #include "actors/pass_timer.hpp"
 #include "actors/runtime.hpp"
 #include "actors/watch_cache.hpp"
@@ -172,9 +173,13 @@ private:
   void schedule() { request_pass(self_, coalescer_, timer_generation_); }
 
   void reconcile() {
-    coalescer_.on_pass(net::coalescer::clock::now());
+    const auto start = net::coalescer::clock::now();
+    coalescer_.on_pass(start);
     plan_and_write();
-    coalescer_.on_pass_end(net::coalescer::clock::now());
+    const auto end = net::coalescer::clock::now();
+    coalescer_.on_pass_end(end);
+    metrics::observe("porter_service_reconcile_duration_seconds", {},
+                     std::chrono::duration<double>(end - start).count());
   }
 
   void plan_and_write() {

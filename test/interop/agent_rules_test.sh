@@ -17,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 interop_init agent_rules
-require_binaries kubectl python3 setpriv
+require_binaries kubectl python3 setpriv promtool
 
 sfx=$(short_suffix)
 NODE=pia-node-$sfx PEER=pia-peer-$sfx
@@ -218,6 +218,16 @@ poll_until 2 eval '! porter_rules | grep_all "lookup 102"' ||
 in_node ip route del local default table 101
 poll_until 2 local_route -4 || fail "deleted local route not restored within 2 s"
 grep -q 'msg=rules_repaired' "$AGENT_LOG" || fail "no rules_repaired log line"
+# The same on /metrics (issue #11): rules kept, repairs counted.
+in_node curl -sf "http://127.0.0.1:$(admin_port)/metrics" >"$WORK/agent-metrics.txt" ||
+  fail "no /metrics from the agent"
+promtool check metrics <"$WORK/agent-metrics.txt" ||
+  fail "promtool rejects the agent's metrics"
+metric() { awk -v s="$1" 'index($0, s " ") == 1 { print $2 }' "$WORK/agent-metrics.txt"; }
+[ "$(metric 'porter_agent_rules{table="101"}')" = 1 ] ||
+  fail "porter_agent_rules: $(metric 'porter_agent_rules{table="101"}'), want 1"
+[ "$(metric porter_agent_rule_repairs_total)" -ge 2 ] ||
+  fail "porter_agent_rule_repairs_total: $(metric porter_agent_rule_repairs_total)"
 step_ok 5 "drift repaired: deleted rule, changed rule, deleted route" "$t"
 
 # ------------------------------------------------------------------ 6 ----

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# /metrics of `porter manager` (issue #11 item 4) against the emulator:
+# promtool accepts the exposition, and the values say what happened — this
+# replica leads, the pool counts the Service's address, passes were timed,
+# watches listed and received events.
+set -u
+porter=$1
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/apiserver_lib.sh"
+command -v promtool >/dev/null || { echo "FAIL promtool not found (Debian: prometheus)"; exit 1; }
+
+manager_pid=
+metrics_cleanup() { [ -n "$manager_pid" ] && kill -9 "$manager_pid" 2>/dev/null; cleanup; }
+trap metrics_cleanup EXIT
+
+start_apiserver
+k apply -k "$here/../../config/crd" >/dev/null
+k create namespace porter-system >/dev/null
+k apply -f - >/dev/null <<'YAML'
+apiVersion: network.kubesphere.io/v1alpha2
+kind: Eip
+metadata: {name: pool-m}
+spec: {address: 10.60.0.1-10.60.0.10}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: m1
+  namespace: default
+  annotations: {lb.kubesphere.io/v1alpha1: porter, eip.openelb.kubesphere.io/v1alpha2: pool-m}
+spec:
+  type: LoadBalancer
+  ports: [{port: 80, protocol: TCP}]
+YAML
+"$porter" manager --kubeconfig "$work/kubeconfig" --namespace porter-system \
+  --identity m1 --lease-duration 4 --renew-deadline 3 --retry-period 1 \
+  --admin-listen 127.0.0.1:0 >"$work/m1.out" 2>"$work/m1.log" &
+manager_pid=$!
+port() { grep -o 'msg=admin_listening .*port=[0-9]*' "$work/m1.log" | grep -o '[0-9]*$'; }
+scrape() { curl -sf "http://127.0.0.1:$(port)/metrics" >"$work/metrics.txt"; }
+value() { # value <sample without value>: its value, "" when absent
+  awk -v s="$1" 'index($0, s " ") == 1 { print $2 }' "$work/metrics.txt"
+}
+used_is_1() { scrape && [ "$(value 'porter_eip_pool_used{pool="pool-m"}')" = 1 ]; }
+check "the pool counts the Service's address" eventually 15 used_is_1
+check "promtool check metrics accepts the exposition" \
+  promtool check metrics <"$work/metrics.txt"
+check "this replica leads" test "$(value 'porter_leader{lease="porter-manager"}')" = 1
+check "pool size 10, free 9" test \
+  "$(value 'porter_eip_pool_size{pool="pool-m"}') $(value 'porter_eip_pool_free{pool="pool-m"}')" = "10 9"
+passes=$(value 'porter_service_reconcile_duration_seconds_count')
+check "allocation passes were timed ($passes)" test "${passes:-0}" -gt 0
+check "the Services watch listed once" test "$(value 'porter_watch_lists_total{kind="services"}')" = 1
+events=$(value 'porter_watch_events_total{kind="services"}')
+check "the Services watch saw events ($events)" test "${events:-0}" -gt 0
+check "build info names the version" grep -q '^porter_build_info{version="' "$work/metrics.txt"
+if [ "$fail" -ne 0 ]; then
+  echo "--- metrics"; cat "$work/metrics.txt"; echo "--- manager log"; tail -20 "$work/m1.log"
+fi
+exit "$fail"
