@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/debug_json.hpp"
 #include "actors/k8s_watched_kinds.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
@@ -15,6 +16,7 @@
 #include "k8s/agent_eips.hpp"
 #include "net/coalescer.hpp"
 #include "net/io/readiness.hpp"
+#include "net/io/status_board.hpp"
 #include "net/rule_table.hpp"
 
 namespace porter {
@@ -103,6 +105,7 @@ private:
     }
     auto changes = net::plan_rule_changes(want, *have, args_.settings);
     if (changes.empty()) {
+      publish(*have, want.size());
       converged(want.size());
       last_want_ = std::move(want);
       return;
@@ -137,9 +140,16 @@ private:
       failed(detail);
       return;
     }
+    if (auto now = args_.table->read())
+      publish(*now, last_want_->size());
     converged(last_want_->size());
     if (changes.add_rules.size() + changes.remove_rules.size() > 1000)
       release_free_memory();
+  }
+
+  void publish(const net::kernel_view& have, std::size_t eips) {
+    if (args_.board)
+      args_.board->set("rules", rules_json(have, eips, args_.settings.table));
   }
 
   void converged(std::size_t eips) {

@@ -24,7 +24,8 @@ class rule_table;
 }
 namespace porter::net::io {
 class readiness;
-}
+class status_board;
+} // namespace porter::net::io
 
 namespace porter {
 
@@ -39,6 +40,8 @@ struct agent_args {
   std::chrono::milliseconds coalesce{5};
   /// After a refused change, how soon to try again.
   std::chrono::milliseconds retry{2'000};
+  /// The /debug/ pages' documents (may be null).
+  std::shared_ptr<net::io::status_board> board;
   std::shared_ptr<net::io::readiness> readiness; ///< may be null
 };
 

@@ -18,6 +18,7 @@
 #include "net/io/netlink_monitor.hpp"
 #include "net/io/netlink_rule_table.hpp"
 #include "net/io/readiness.hpp"
+#include "net/io/status_board.hpp"
 #include "net/io/tcp.hpp"
 
 namespace porter {
@@ -100,11 +101,16 @@ int run_agent(const agent_command& cmd) {
   args.resync_period = std::chrono::milliseconds{
     static_cast<long long>(cmd.resync_period * 1000)};
   args.readiness = std::make_shared<net::io::readiness>();
+  args.board = std::make_shared<net::io::status_board>();
   const std::uint32_t own_port = (*table)->port_id();
   args.table = std::shared_ptr<net::rule_table>{std::move(*table)};
   std::unique_ptr<net::io::http_endpoint> admin;
   if (!cmd.admin_listen.empty()) {
-    auto ep = serve_health(*io, cmd.admin_listen, args.readiness);
+    auto token = read_token_file(cmd.admin_token_file);
+    if (!token)
+      return fail(token.error());
+    auto ep = serve_admin(*io, cmd.admin_listen,
+                          {args.readiness, args.board, *token});
     if (!ep)
       return fail("--admin-listen " + ep.error());
     admin = std::move(*ep);

@@ -20,6 +20,7 @@ struct agent_command {
   /// /healthz, /readyz; empty: off. Not 9610: with hostNetwork a manager
   /// and an agent may share a node's ports.
   std::string admin_listen = "127.0.0.1:9611";
+  std::string admin_token_file; ///< bearer token for /debug/ off loopback
   bool default_class = false;
   bool cleanup = false;
   double resync_period = 10; ///< seconds between full checks

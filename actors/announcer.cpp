@@ -6,6 +6,7 @@
 
 #include "actors/bgp_object_status.hpp"
 #include "actors/bgp_speaker.hpp"
+#include "actors/debug_json.hpp"
 #include "actors/event_recorder.hpp"
 #include "actors/k8s_watched_kinds.hpp"
 #include "actors/logging.hpp"
@@ -20,6 +21,7 @@
 #include "k8s/next_hops.hpp"
 #include "net/coalescer.hpp"
 #include "net/io/readiness.hpp"
+#include "net/io/status_board.hpp"
 
 namespace porter {
 
@@ -312,6 +314,8 @@ private:
       return;
     self_->request(speaker_, std::chrono::seconds{2}, atoms::stats_atom_v)
       .then([this](std::vector<bgp::peer_stats>& all) {
+        if (args_.board)
+          args_.board->set("bgp/peers", peers_json(all));
         write_peer_status(*args_.client, all, peer_configs_, speaker_config_,
                           args_.reporting_instance);
       });
@@ -340,6 +344,8 @@ private:
     self_->send(speaker_, atoms::routes_atom_v,
                 std::make_shared<const bgp::desired_routes>(b.finish()));
     report_unserved(routes);
+    if (args_.board)
+      args_.board->set("bgp/routes", routes_json(routes, advertise));
     announced_ = std::move(routes);
     advertised_ = advertise;
   }

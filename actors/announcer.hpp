@@ -25,6 +25,7 @@ class api_client;
 namespace porter::net::io {
 class io_thread;
 class readiness;
+class status_board;
 } // namespace porter::net::io
 
 namespace porter {
@@ -46,6 +47,8 @@ struct announcer_args {
   std::chrono::milliseconds grace{5000};
   caf::actor recorder;
   std::string reporting_instance;
+  /// The /debug/ pages' documents (may be null).
+  std::shared_ptr<net::io::status_board> board;
   std::shared_ptr<net::io::readiness> readiness; ///< may be null
 };
 

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "actors/agent_command.hpp"
+#include "actors/inspect_command.hpp"
 #include "actors/logging.hpp"
 #include "actors/manager_command.hpp"
 #include "actors/sim_demo.hpp"
@@ -33,12 +34,6 @@ std::string version_line() {
 int usage_error(const std::string& what) {
   std::cerr << "porter: " << what << " (see porter --help)\n";
   return exit_usage;
-}
-
-int not_in_this_build(const char* command, const char* issue) {
-  std::cerr << "porter " << command << ": not available in this build yet ("
-            << issue << ")\n";
-  return 1;
 }
 
 log::level sim_level(const char* level) {
@@ -157,6 +152,9 @@ int run_cli(int argc, char** argv) {
                  "HOST:PORT of /healthz and /readyz (port 0: any free "
                  "port; empty: off)")
     ->capture_default_str();
+  manager->add_option("--admin-token-file", manager_cmd.admin_token_file,
+                      "bearer token /debug/ requires from non-loopback "
+                      "clients");
   manager->add_option("--lease-duration", manager_cmd.lease_duration, "seconds")
     ->capture_default_str();
   manager->add_option("--renew-deadline", manager_cmd.renew_deadline, "seconds")
@@ -194,10 +192,28 @@ int run_cli(int argc, char** argv) {
                  "HOST:PORT of /healthz and /readyz (port 0: any free "
                  "port; empty: off)")
     ->capture_default_str();
+  agent->add_option("--admin-token-file", agent_cmd.admin_token_file,
+                    "bearer token /debug/ requires from non-loopback clients");
   agent->add_flag("--cleanup", agent_cmd.cleanup,
                   "remove porter's rules and routes from this node and exit");
   auto* inspect = app.add_subcommand(
-    "inspect", "Show actors, peers, routes, pools of a running process");
+    "inspect", "Show peers, routes, pools, services, leader or rules of a "
+               "running manager or agent");
+  inspect_command inspect_cmd;
+  inspect->add_option("SECTION", inspect_cmd.section)
+    ->required()
+    ->check(CLI::IsMember(
+      {"peers", "routes", "pools", "services", "leader", "rules"}));
+  inspect
+    ->add_option("--endpoint", inspect_cmd.endpoint,
+                 "HOST:PORT of its --admin-listen (agents: 9611)")
+    ->capture_default_str();
+  inspect->add_option("--token-file", inspect_cmd.token_file,
+                      "bearer token for a non-loopback endpoint");
+  inspect->add_option("-o,--output", inspect_cmd.output)
+    ->check(CLI::IsMember({"table", "json"}))
+    ->capture_default_str();
+  inspect->add_flag("--watch", inspect_cmd.watch, "redraw every second");
   auto* sim = app.add_subcommand(
     "sim", "Run a virtual cluster with virtual switches on this machine");
   sim->require_subcommand(1);
@@ -267,7 +283,7 @@ int run_cli(int argc, char** argv) {
   if (agent->parsed())
     return run_agent(agent_cmd);
   if (inspect->parsed())
-    return not_in_this_build("inspect", "issue #11");
+    return run_inspect(inspect_cmd);
   if (sim_apiserver->parsed())
     return sim::run_apiserver(apiserver_cmd, sim_log);
   if (sim_demo->parsed())

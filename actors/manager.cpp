@@ -6,6 +6,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/debug_json.hpp"
 #include "actors/eip_pool.hpp"
 #include "actors/event_recorder.hpp"
 #include "actors/k8s_watched_kinds.hpp"
@@ -21,6 +22,7 @@
 #include "k8s/io/api_ops.hpp"
 #include "net/coalescer.hpp"
 #include "net/io/readiness.hpp"
+#include "net/io/status_board.hpp"
 
 namespace porter {
 
@@ -67,6 +69,7 @@ public:
     ann.client = args_.client;
     ann.recorder = recorder_;
     ann.readiness = args_.readiness;
+    ann.board = args_.board;
     ann.reporting_instance = args_.reporting_instance;
     announcer_ = spawn_announcer(self_->system(), std::move(ann));
     self_->monitor(announcer_);
@@ -122,15 +125,22 @@ public:
         on(namespaces_, b, watched::namespaces);
       },
 
-      [this](atoms::role_atom, bool leading, const std::string&) {
+      [this](atoms::role_atom, bool leading, const std::string& holder) {
         if (leading != leading_)
           log::info(leading ? "manager_leading" : "manager_following", {});
         leading_ = leading;
+        if (args_.board)
+          args_.board->set(
+            "leader", leader_json(args_.election.identity, leading, holder));
         schedule();
       },
       [this](atoms::timer_atom, std::uint64_t gen) {
         if (gen == timer_generation_)
           reconcile();
+      },
+      [this](atoms::resync_atom) {
+        publish_armed_ = false;
+        schedule();
       },
       [this](manager_write_done& d) { on_written(d); },
     };
@@ -172,6 +182,28 @@ private:
   // one plan.
   void schedule() { request_pass(self_, coalescer_, timer_generation_); }
 
+  // The /debug/pools and /debug/services document, at most once a second
+  // (a pass over 10k Services must not also render 10k entries each time).
+  void publish(const k8s::allocation_plan& plan) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!args_.board)
+      return;
+    if (now - published_at_ < std::chrono::seconds{1}) {
+      // Skipped: one more pass when the second is over, so the page never
+      // stays behind the last change.
+      if (!publish_armed_) {
+        publish_armed_ = true;
+        self_->delayed_send(self_, std::chrono::seconds{1},
+                            atoms::resync_atom_v);
+      }
+      return;
+    }
+    published_at_ = now;
+    auto doc = allocations_json(plan);
+    args_.board->set("pools", doc);
+    args_.board->set("services", std::move(doc));
+  }
+
   void reconcile() {
     const auto start = net::coalescer::clock::now();
     coalescer_.on_pass(start);
@@ -190,6 +222,7 @@ private:
                                values(namespaces_),
                                {args_.default_class}};
     auto plan = k8s::plan_allocations(world);
+    publish(plan); // before hand_out_pools moves the pool plans away
     hand_out_pools(plan);
     if (!leading_)
       return; // followers stay warm; only the leader writes
@@ -392,6 +425,8 @@ private:
   cache<k8s::namespace_object> namespaces_;
   bool synced_[static_cast<int>(watched::count)] = {};
   bool leading_ = false;
+  std::chrono::steady_clock::time_point published_at_{};
+  bool publish_armed_ = false;
   bool quitting_ = false;
   caf::error reason_;
   std::uint64_t timer_generation_ = 0;

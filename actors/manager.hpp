@@ -20,7 +20,8 @@ class api_client;
 }
 namespace porter::net::io {
 class readiness;
-}
+class status_board;
+} // namespace porter::net::io
 
 namespace porter {
 
@@ -35,6 +36,8 @@ struct manager_args {
   std::chrono::milliseconds coalesce{10};
   std::string reporting_instance; ///< Events' reportingInstance (pod)
   /// /readyz checks the manager keeps (one per watch); may be null.
+  /// The /debug/ pages' documents (may be null).
+  std::shared_ptr<net::io::status_board> board;
   std::shared_ptr<net::io::readiness> readiness;
   /// The BGP side (issue #8); the manager fills in the client, recorder,
   /// readiness and reporting instance.

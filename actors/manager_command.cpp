@@ -15,6 +15,7 @@
 #include "k8s/selector_text.hpp"
 #include "net/io/http_endpoint.hpp"
 #include "net/io/readiness.hpp"
+#include "net/io/status_board.hpp"
 #include "net/io/tcp.hpp"
 
 namespace porter {
@@ -90,9 +91,16 @@ int run_manager(const manager_command& cmd) {
   }
   args.reporting_instance = cmd.identity;
   args.readiness = std::make_shared<net::io::readiness>();
+  args.board = std::make_shared<net::io::status_board>();
   std::unique_ptr<net::io::http_endpoint> admin;
   if (!cmd.admin_listen.empty()) {
-    auto ep = serve_health(*io, cmd.admin_listen, args.readiness);
+    auto token = read_token_file(cmd.admin_token_file);
+    if (!token) {
+      std::cerr << "porter manager: " << token.error() << "\n";
+      return 1;
+    }
+    auto ep = serve_admin(*io, cmd.admin_listen,
+                          {args.readiness, args.board, *token});
     if (!ep) {
       std::cerr << "porter manager: --admin-listen " << ep.error() << "\n";
       return 1;

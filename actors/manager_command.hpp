@@ -14,6 +14,7 @@ struct manager_command {
   bool default_class = false;
   /// /healthz, /readyz (and, with issue #11, /metrics, /debug/); empty: off.
   std::string admin_listen = "127.0.0.1:9610";
+  std::string admin_token_file; ///< bearer token for /debug/ off loopback
   /// The node this replica runs on (routerId fallback, BgpPeer
   /// nodeSelector); the Deployment sets NODE_NAME from spec.nodeName.
   std::string node_name;

@@ -25,4 +25,19 @@ health_answer answer_health(std::string_view target,
   return {ready ? 200 : 503, std::move(body)};
 }
 
+debug_access check_debug_access(bool from_loopback,
+                                std::string_view authorization,
+                                std::string_view token) {
+  if (from_loopback)
+    return {};
+  if (token.empty())
+    return {403, "/debug/ answers only on loopback unless porter runs with "
+                 "--admin-token-file\n"};
+  constexpr std::string_view bearer = "Bearer ";
+  if (authorization.substr(0, bearer.size()) != bearer
+      || authorization.substr(bearer.size()) != token)
+    return {401, "/debug/ needs Authorization: Bearer <token>\n"};
+  return {};
+}
+
 } // namespace porter::net

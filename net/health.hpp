@@ -29,4 +29,16 @@ struct health_answer {
 health_answer answer_health(std::string_view target,
                             const readiness_snapshot& checks);
 
+/// Who may read /debug/ (issue #11 item 1): anyone on loopback; from
+/// elsewhere only with "Authorization: Bearer <token>", and nobody when no
+/// token is configured. 200 allowed, 401 wrong or missing token, 403 none
+/// configured; `why` is the one-line reason.
+struct debug_access {
+  int status = 200;
+  std::string why;
+};
+debug_access check_debug_access(bool from_loopback,
+                                std::string_view authorization,
+                                std::string_view token);
+
 } // namespace porter::net

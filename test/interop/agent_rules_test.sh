@@ -228,6 +228,10 @@ metric() { awk -v s="$1" 'index($0, s " ") == 1 { print $2 }' "$WORK/agent-metri
   fail "porter_agent_rules: $(metric 'porter_agent_rules{table="101"}'), want 1"
 [ "$(metric porter_agent_rule_repairs_total)" -ge 2 ] ||
   fail "porter_agent_rule_repairs_total: $(metric porter_agent_rule_repairs_total)"
+in_node "$porter" inspect rules --endpoint "127.0.0.1:$(admin_port)" >"$WORK/inspect-rules.txt" ||
+  fail "porter inspect rules failed"
+grep -E "^$B +101 +[0-9]+$" "$WORK/inspect-rules.txt" >/dev/null ||
+  fail "inspect rules lacks $B: $(cat "$WORK/inspect-rules.txt")"
 step_ok 5 "drift repaired: deleted rule, changed rule, deleted route" "$t"
 
 # ------------------------------------------------------------------ 6 ----

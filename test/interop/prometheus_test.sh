@@ -4,7 +4,9 @@
 # replica whose admin endpoint listens on its namespace's address;
 # Prometheus runs in the switch's namespace, scrapes every second, and the
 # query sum(porter_bgp_session_up) returns the number of Established peers
-# — 1 with the session up, 0 after BIRD disables it.
+# — 1 with the session up, 0 after BIRD disables it. `porter inspect`
+# reads the same replica's /debug/ pages (peers, routes) across the
+# namespace with the bearer token, and is refused without it.
 # usage: prometheus_test.sh bird <path-to-porter>
 set -euo pipefail
 
@@ -36,9 +38,11 @@ metadata: {name: tor}
 spec:
   conf: {neighborAddress: $SW_IP, peerAs: $SW_AS}
 YAML
+echo "tok-$RANDOM$RANDOM" >"$WORK/admin-token"
 start_bg m1 ip netns exec "$NS_M1" "$porter" manager \
   --kubeconfig "$WORK/kubeconfig" --namespace porter-system --identity m1 \
   --node-name node-1 --admin-listen "$M1_IP:9610" \
+  --admin-token-file "$WORK/admin-token" \
   --lease-duration "$LEASE" --renew-deadline 3 --retry-period 1
 established() { birdc_sw show protocols m1 | grep Established >/dev/null; }
 poll_until 15 established || fail "the manager's session did not come up"
@@ -65,6 +69,17 @@ poll_until 30 sessions_up_is 1 ||
   fail "porter_leader: '$(query 'porter_leader{lease="porter-manager"}')'"
 [ "$(query 'up{job="porter-manager"}')" = 1 ] || fail "the scrape target is not up"
 step_ok 1 "Prometheus: sum(porter_bgp_session_up) = 1 with the session up" "$t"
+
+t=$(now_us)
+inspect() { ip netns exec "$NS_SW" "$porter" inspect --endpoint "$M1_IP:9610" "$@"; }
+peers_row() { inspect peers --token-file "$WORK/admin-token" | grep -E '^tor +Established ' >/dev/null; }
+poll_until 35 peers_row || fail "inspect peers: $(inspect peers --token-file "$WORK/admin-token" 2>&1)"
+inspect peers --token-file "$WORK/admin-token"
+inspect routes --token-file "$WORK/admin-token" | grep '^advertising (leader)' >/dev/null ||
+  fail "inspect routes: $(inspect routes --token-file "$WORK/admin-token" 2>&1)"
+denied=$(inspect peers 2>&1 >/dev/null) && fail "inspect without the token was let in"
+[[ $denied == *"401"* ]] || fail "inspect without the token: '$denied'"
+step_ok 1b "inspect peers/routes with the token; refused without it" "$t"
 
 t=$(now_us)
 birdc_sw disable m1 >/dev/null

@@ -59,5 +59,28 @@ TEST(Health, ReadinessKeepsTheLastStateOfEachCheck) {
   EXPECT_EQ(s["leader election"].detail, "no Lease answer");
 }
 
+TEST(DebugAccess, LoopbackOrBearerToken) {
+  struct row {
+    bool loopback;
+    const char* authorization;
+    const char* token;
+    int status;
+  };
+  const row rows[] = {
+    {true, "", "", 200},
+    {true, "", "s3cret", 200},
+    {false, "", "", 403},
+    {false, "Bearer s3cret", "", 403},
+    {false, "", "s3cret", 401},
+    {false, "Bearer wrong", "s3cret", 401},
+    {false, "bearer s3cret", "s3cret", 401},
+    {false, "Bearer s3cret", "s3cret", 200},
+  };
+  for (const auto& r : rows)
+    EXPECT_EQ(check_debug_access(r.loopback, r.authorization, r.token).status,
+              r.status)
+      << r.loopback << " '" << r.authorization << "' '" << r.token << "'";
+}
+
 } // namespace
 } // namespace porter::net

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# /metrics of `porter manager` (issue #11 item 4) against the emulator:
-# promtool accepts the exposition, and the values say what happened — this
+# Observing `porter manager` (issue #11 items 1, 3, 4) against the
+# emulator: /metrics passes promtool and its values say what happened (this
 # replica leads, the pool counts the Service's address, passes were timed,
-# watches listed and received events.
+# watches listed and received events); `porter inspect` shows the leader,
+# pools and services from /debug/, as tables and as JSON; an unreachable
+# endpoint is one line.
 set -u
 porter=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -54,6 +56,20 @@ check "the Services watch listed once" test "$(value 'porter_watch_lists_total{k
 events=$(value 'porter_watch_events_total{kind="services"}')
 check "the Services watch saw events ($events)" test "${events:-0}" -gt 0
 check "build info names the version" grep -q '^porter_build_info{version="' "$work/metrics.txt"
+ep=127.0.0.1:$(port)
+inspect() { "$porter" inspect --endpoint "$ep" "$@"; }
+leader_row() { inspect leader | grep -Eq '^m1 +yes +m1$'; }
+check "inspect leader: m1 leads" eventually 5 leader_row
+pools_row() { inspect pools | grep -Eq '^pool-m +10\.60\.0\.1-10\.60\.0\.10 +10 +1 +Ready$'; }
+check "inspect pools: pool-m 10 addresses, 1 used, Ready" eventually 5 pools_row
+services_row() { inspect services | grep -Eq '^default/m1 +10\.60\.0\.1 +pool-m'; }
+check "inspect services: default/m1 has 10.60.0.1 from pool-m" eventually 5 services_row
+json_ok() { inspect pools -o json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["pools"][0]["used"] == 1 else 1)'; }
+check "inspect -o json is the document" json_ok
+err=$("$porter" inspect leader --endpoint 127.0.0.1:1 2>&1 >/dev/null); rc=$?
+check "unreachable endpoint: exit 1, one line ($err)" \
+  test "$rc" -eq 1 -a "$(wc -l <<<"$err")" -eq 1
+check "unreachable endpoint: says why" grep -q "refused" <<<"$err"
 if [ "$fail" -ne 0 ]; then
   echo "--- metrics"; cat "$work/metrics.txt"; echo "--- manager log"; tail -20 "$work/m1.log"
 fi
