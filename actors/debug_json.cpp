@@ -59,8 +59,12 @@ std::string peers_json(const std::vector<bgp::peer_stats>& peers) {
       w.Uint64(p.messages_in[update]);
       key(w, "updatesOut");
       w.Uint64(p.messages_out[update]);
+      // Times it went down: every time it came up, but the current one.
+      const bool up = p.state == "Established";
       key(w, "flaps");
-      w.Uint64(p.established_count > 0 ? p.established_count - 1 : 0);
+      w.Uint64(p.established_count > (up ? 1U : 0U)
+                 ? p.established_count - (up ? 1U : 0U)
+                 : 0U);
       key(w, "addPath");
       w.Bool(p.add_path);
       key(w, "holdTime");
