@@ -70,6 +70,17 @@ err=$("$porter" inspect leader --endpoint 127.0.0.1:1 2>&1 >/dev/null); rc=$?
 check "unreachable endpoint: exit 1, one line ($err)" \
   test "$rc" -eq 1 -a "$(wc -l <<<"$err")" -eq 1
 check "unreachable endpoint: says why" grep -q "refused" <<<"$err"
+# Status in the cluster (item 5): printer columns and kubectl describe.
+eips_table=$(k get eips)
+check "kubectl get eips: READY column says True" \
+  grep -Eq '^pool-m +10\.60\.0\.1-10\.60\.0\.10 +1 +10 +(false|<none>)? *True ' <<<"$eips_table"
+described=$(k describe eip pool-m)
+check "kubectl describe eip: the Ready condition" grep -Eq 'Type: +Ready' <<<"$described"
+check "kubectl describe eip: usage" grep -Eq 'Usage: +1' <<<"$described"
+if [ "$fail" -ne 0 ]; then
+  echo "--- kubectl get eips"; echo "$eips_table"
+  echo "--- kubectl describe eip pool-m"; echo "$described"
+fi
 if [ "$fail" -ne 0 ]; then
   echo "--- metrics"; cat "$work/metrics.txt"; echo "--- manager log"; tail -20 "$work/m1.log"
 fi
