@@ -288,6 +288,8 @@ int run_bird_demo(const sim_demo_options& o) {
     std::cout << (all ? "PASS" : "FAIL") << "\n" << std::flush;
     rc = all ? 0 : 1;
   }
+  if (!o.keep && o.work_dir.empty() && rc == 0)
+    std::filesystem::remove_all(*work);
   return rc;
 }
 

@@ -18,6 +18,7 @@ usage: agent_bench.py <porter> <agent_rules_bench>
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -166,6 +167,7 @@ def inside(porter, rules_bench):
             except subprocess.TimeoutExpired:
                 p.kill()
         subprocess.run([porter, "agent", "--cleanup"], capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
