@@ -9,7 +9,6 @@
 #include <mutex>
 #include <thread>
 
-#include <rapidjson/document.h>
 #include <unistd.h>
 
 #include "actors/sim_bird_lab.hpp"
@@ -133,16 +132,9 @@ int run_bird_demo(const sim_demo_options& o) {
     // The EIPs porter gave, then the routes in BIRD's kernel table, as the
     // model says.
     auto eip_of = [&](const std::string& svc) {
-      rapidjson::Document d;
-      d.Parse(sim_call(api, "GET", "/api/v1/namespaces/default/services/" + svc)
-                .body.c_str());
-      if (d.HasParseError() || !d.IsObject() || !d.HasMember("status")
-          || !d["status"].HasMember("loadBalancer")
-          || !d["status"]["loadBalancer"].HasMember("ingress")
-          || d["status"]["loadBalancer"]["ingress"].Empty())
-        return std::string{};
-      return std::string{
-        d["status"]["loadBalancer"]["ingress"][0]["ip"].GetString()};
+      return sim_string_at(
+        sim_call(api, "GET", "/api/v1/namespaces/default/services/" + svc).body,
+        {"status", "loadBalancer", "ingress", "#0", "ip"});
     };
     std::map<std::string, std::string> eips;
     const auto t_ip = std::chrono::steady_clock::now();
@@ -168,15 +160,11 @@ int run_bird_demo(const sim_demo_options& o) {
     auto seconds
       = [&] { return static_cast<double>(ms_since(t_start)) / 1000.0; };
     auto lease_holder = [&] {
-      rapidjson::Document d;
-      d.Parse(sim_call(api, "GET",
-                       "/apis/coordination.k8s.io/v1/namespaces/"
-                       "porter-system/leases/porter-manager")
-                .body.c_str());
-      return !d.HasParseError() && d.IsObject() && d.HasMember("spec")
-                 && d["spec"].HasMember("holderIdentity")
-               ? std::string{d["spec"]["holderIdentity"].GetString()}
-               : std::string{};
+      return sim_string_at(sim_call(api, "GET",
+                                    "/apis/coordination.k8s.io/v1/namespaces/"
+                                    "porter-system/leases/porter-manager")
+                             .body,
+                           {"spec", "holderIdentity"});
     };
     std::thread sampler{[&] {
       while (sampling) {

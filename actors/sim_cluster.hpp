@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -78,6 +79,10 @@ api_answer sim_call(k8s::io::api_client& c, const std::string& method,
 tl::expected<void, std::string> sim_create(k8s::io::api_client& c,
                                            const std::string& path,
                                            const std::string& json);
+/// The string at a JSON path ("#0" for an array's first element), "" when
+/// absent.
+std::string sim_string_at(const std::string& json,
+                          std::initializer_list<const char*> path);
 /// porter's CRDs (built into the binary) and the namespace porter-system.
 tl::expected<void, std::string> sim_install_crds(k8s::io::api_client& c);
 

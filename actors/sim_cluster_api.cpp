@@ -33,17 +33,17 @@ std::string string_at_value(const rapidjson::Value& root,
   return v->IsString() ? std::string{v->GetString()} : std::string{};
 }
 
+} // namespace
+
 /// A string member at a JSON path, "" when absent.
-std::string string_at(const std::string& json,
-                      std::initializer_list<const char*> path) {
+std::string sim_string_at(const std::string& json,
+                          std::initializer_list<const char*> path) {
   rapidjson::Document d;
   d.Parse(json.c_str());
   if (d.HasParseError())
     return {};
   return string_at_value(d, path);
 }
-
-} // namespace
 
 api_answer sim_call(k8s::io::api_client& c, const std::string& method,
                     const std::string& path, const std::string& body,
@@ -105,7 +105,7 @@ std::optional<net::ip_address> sim_cluster::eip_of(const std::string& svc) {
   if (a.status != 200)
     return std::nullopt;
   auto text
-    = string_at(a.body, {"status", "loadBalancer", "ingress", "#0", "ip"});
+    = sim_string_at(a.body, {"status", "loadBalancer", "ingress", "#0", "ip"});
   auto parsed = net::parse_ip(text);
   if (!parsed)
     return std::nullopt;
@@ -185,7 +185,7 @@ tl::expected<void, std::string> sim_cluster::api_outage(bool on) {
 std::string sim_cluster::leader() {
   auto a = call("GET", "/apis/coordination.k8s.io/v1/namespaces/"
                        "porter-system/leases/porter-manager");
-  return a.status == 200 ? string_at(a.body, {"spec", "holderIdentity"})
+  return a.status == 200 ? sim_string_at(a.body, {"spec", "holderIdentity"})
                          : std::string{};
 }
 

@@ -133,38 +133,40 @@ private:
   }
 
   void move_endpoints() {
-    o_.phase("scale");
-    std::cout << "\n== api (Local): endpoints move from node-2, node-4 to "
-                 "node-4, node-5\n";
-    {
-      auto lock = o_.lock_model();
-      c_.set_endpoints("api", {"node-4", "node-5"});
-    }
-    o_.event("api endpoints moved");
-    long long took = 0;
-    const bool ok = o_.wait_routes(milliseconds{10'000}, took);
-    o_.print_routes("after " + std::to_string(took) + " ms");
-    settle();
-    o_.print_probes("scale");
-    o_.expect(ok, "api's next hops follow its endpoints (in "
-                    + std::to_string(took) + " ms)");
+    change_and_follow("scale",
+                      "api (Local): endpoints move from node-2, node-4 to "
+                      "node-4, node-5",
+                      "api endpoints moved",
+                      "api's next hops follow its endpoints", [&] {
+                        c_.set_endpoints("api", {"node-4", "node-5"});
+                      });
   }
 
   void node_down() {
-    o_.phase("node-down");
-    std::cout << "\n== node-3 becomes NotReady\n";
+    change_and_follow("node-down", "node-3 becomes NotReady", "node-3 NotReady",
+                      "Cluster Services leave node-3",
+                      [&] { c_.set_node_ready("node-3", false); });
+  }
+
+  /// One change to the model (and the API), then: how long until every
+  /// switch follows, the routes, the probes of the phase, the verdict.
+  template <class Change>
+  void change_and_follow(const std::string& phase, const std::string& title,
+                         const std::string& event, const std::string& what,
+                         Change change) {
+    o_.phase(phase);
+    std::cout << "\n== " << title << "\n";
     {
       auto lock = o_.lock_model();
-      c_.set_node_ready("node-3", false);
+      change();
     }
-    o_.event("node-3 NotReady");
+    o_.event(event);
     long long took = 0;
     const bool ok = o_.wait_routes(milliseconds{10'000}, took);
     o_.print_routes("after " + std::to_string(took) + " ms");
     settle();
-    o_.print_probes("node-down");
-    o_.expect(ok, "Cluster Services leave node-3 (in " + std::to_string(took)
-                    + " ms)");
+    o_.print_probes(phase);
+    o_.expect(ok, what + " (in " + std::to_string(took) + " ms)");
   }
 
   sim_cluster& c_;
