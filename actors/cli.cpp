@@ -82,6 +82,12 @@ CLI::App* add_sim_apiserver(CLI::App& sim, sim::apiserver_command& cmd) {
   api->add_option("--token", cmd.token,
                   "Bearer token clients must send (default with --tls: "
                   "random, written to the kubeconfig)");
+  api->add_option("--token-auth-file", cmd.token_auth_file,
+                  "More users, one per line: token,user,uid[,\"groups\"] "
+                  "(kube-apiserver's format)");
+  api->add_option("--audit-log", cmd.audit_log,
+                  "Append one line per request: user verb group resource "
+                  "subresource namespace name code");
   api
     ->add_option("--kubeconfig-out", cmd.kubeconfig_out,
                  "Write a kubeconfig for this server here")

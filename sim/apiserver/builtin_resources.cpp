@@ -1,6 +1,11 @@
 // The built-in resources served by the emulator, with the discovery fields
 // (short names, categories, scope) of kube-apiserver 1.32 and the registry
 // strategy switches of their real stores (k8s-api.md §2.2, §2.4, §5.3).
+// The workload, RBAC and policy kinds are stored only (no controller makes
+// pods or judges requests), so that porter's manifests apply (issue #12).
+#include <array>
+#include <tuple>
+
 #include "sim/apiserver/registry.hpp"
 
 namespace porter::sim {
@@ -63,6 +68,42 @@ void add_core(std::vector<resource_info>& out) {
     = make("", "v1", "events", "Event", "event", true, printer_kind::event);
   ev.short_names = {"ev"};
   out.push_back(ev);
+  auto sa = make("", "v1", "serviceaccounts", "ServiceAccount",
+                 "serviceaccount", true, printer_kind::generic);
+  sa.short_names = {"sa"};
+  out.push_back(sa);
+}
+
+// apps/v1, policy/v1, rbac.authorization.k8s.io/v1: what the manifests use.
+void add_stored_only(std::vector<resource_info>& out) {
+  for (auto [resource, kind, singular, short_name] :
+       {std::array<const char*, 4>{"deployments", "Deployment", "deployment",
+                                   "deploy"},
+        std::array<const char*, 4>{"daemonsets", "DaemonSet", "daemonset",
+                                   "ds"}}) {
+    auto r = make("apps", "v1", resource, kind, singular, true,
+                  printer_kind::generic);
+    r.short_names = {short_name};
+    r.categories = {"all"};
+    r.has_status = true;
+    r.tracks_generation = true;
+    out.push_back(r);
+  }
+  auto pdb = make("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget",
+                  "poddisruptionbudget", true, printer_kind::generic);
+  pdb.short_names = {"pdb"};
+  pdb.has_status = true;
+  pdb.tracks_generation = true;
+  out.push_back(pdb);
+  for (auto [resource, kind, singular, namespaced] :
+       {std::tuple<const char*, const char*, const char*, bool>{
+          "clusterroles", "ClusterRole", "clusterrole", false},
+        {"clusterrolebindings", "ClusterRoleBinding", "clusterrolebinding",
+         false},
+        {"roles", "Role", "role", true},
+        {"rolebindings", "RoleBinding", "rolebinding", true}})
+    out.push_back(make("rbac.authorization.k8s.io", "v1", resource, kind,
+                       singular, namespaced, printer_kind::generic));
 }
 
 void add_groups(std::vector<resource_info>& out) {
@@ -94,6 +135,7 @@ std::vector<resource_info> builtin_resources() {
   std::vector<resource_info> out;
   add_core(out);
   add_groups(out);
+  add_stored_only(out);
   return out;
 }
 

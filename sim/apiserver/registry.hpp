@@ -46,7 +46,9 @@ private:
 
 /// The built-in resources of issue #5 (core/v1 namespaces, nodes, services,
 /// endpoints, pods, configmaps, secrets, events; CRDs, leases,
-/// endpointslices, events.k8s.io).
+/// endpointslices, events.k8s.io) and, stored only, those of porter's
+/// manifests (issue #12: serviceaccounts, deployments, daemonsets,
+/// poddisruptionbudgets, RBAC roles and bindings).
 std::vector<resource_info> builtin_resources();
 
 } // namespace porter::sim

@@ -42,6 +42,28 @@ const std::vector<smp_field>& pod_fields() {
   return f;
 }
 
+// A workload's pod template carries the Pod's list strategies under
+// spec.template (apps/v1 DeploymentSpec, DaemonSetSpec).
+const std::vector<smp_field>& template_fields() {
+  static const std::vector<std::string> paths = [] {
+    std::vector<std::string> out;
+    for (const auto& f : pod_fields())
+      if (f.path.substr(0, 5) == "spec.")
+        out.push_back("spec.template." + std::string(f.path));
+    return out;
+  }();
+  static const std::vector<smp_field> f = [] {
+    std::vector<smp_field> out;
+    std::size_t i = 0;
+    for (const auto& p : pod_fields())
+      if (p.path.substr(0, 5) == "spec.")
+        out.push_back({paths[i++], p.strategy, p.merge_key});
+    out.push_back({"status.conditions", ls::merge_by_key, "type"});
+    return out;
+  }();
+  return f;
+}
+
 std::string child_path(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
@@ -278,9 +300,15 @@ std::vector<smp_field> smp_schema_for(std::string_view group,
   auto add = [&](std::vector<smp_field> more) {
     out.insert(out.end(), more.begin(), more.end());
   };
+  if (group == "apps" && (kind == "Deployment" || kind == "DaemonSet"))
+    add(template_fields());
+  else if (group == "policy" && kind == "PodDisruptionBudget")
+    add({{"status.conditions", ls::merge_by_key, "type"}});
   if (!group.empty())
     return out;
-  if (kind == "Service")
+  if (kind == "ServiceAccount")
+    add({{"secrets", ls::merge_by_key, "name"}});
+  else if (kind == "Service")
     add({{"spec.ports", ls::merge_by_key, "port"},
          {"status.conditions", ls::merge_by_key, "type"}});
   else if (kind == "Pod")

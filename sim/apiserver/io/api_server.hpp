@@ -17,6 +17,7 @@
 #include <tl/expected.hpp>
 
 #include "sim/apiserver/api_core.hpp"
+#include "sim/apiserver/authn.hpp"
 
 namespace porter::sim {
 
@@ -29,8 +30,13 @@ struct server_options {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0; // 0: any free port (see api_server::port())
   bool tls = false;
-  /// Required as `Authorization: Bearer <token>`; empty: no auth.
+  /// Required as `Authorization: Bearer <token>`; empty (and no `users`):
+  /// no auth.
   std::string token;
+  /// More identities (--token-auth-file), each with its own token.
+  std::vector<token_user> users;
+  /// One line per request (audit.hpp) appended here; empty: none.
+  std::string audit_log;
   /// Loaded at start when it exists, saved after changes and at stop.
   std::string state_file;
   std::chrono::milliseconds bookmark_interval{60'000};

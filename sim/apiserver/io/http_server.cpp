@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "sim/apiserver/audit.hpp"
 #include "sim/apiserver/io/http_session.hpp"
 #include "sim/apiserver/io/tls_certs.hpp"
 
@@ -201,6 +202,17 @@ api_response api_server::impl::handle_admin(const api_request& req) {
   return admin_json(200, faults.to_json());
 }
 
+void api_server::impl::audit(const std::string& user, const api_request& req,
+                             int code) {
+  if (!audit_out.is_open() || user.empty()
+      || req.target.rfind("/_porter/", 0) == 0)
+    return;
+  audit_out << audit_line(user, request_attributes_of(req.method, req.target),
+                          code)
+            << '\n';
+  audit_out.flush();
+}
+
 void api_server::impl::shutdown() {
   if (stopping)
     return;
@@ -236,6 +248,11 @@ tl::expected<void, std::string> api_server::start() {
             {{"file", s.opts.state_file},
              {"objects", std::to_string(s.core.object_count())}});
     }
+  }
+  if (!s.opts.audit_log.empty()) {
+    s.audit_out.open(s.opts.audit_log, std::ios::app);
+    if (!s.audit_out)
+      return tl::make_unexpected("cannot open --audit-log " + s.opts.audit_log);
   }
   if (s.opts.tls)
     if (auto r = setup_tls(s); !r)

@@ -82,15 +82,6 @@ private:
                        error_code ec, std::size_t) { self->on_request(ec); });
   }
 
-  bool authorized(const http::request<http::string_body>& req,
-                  std::string_view path) const {
-    if (server_.opts.token.empty() || path == "/version" || path == "/healthz"
-        || path == "/livez" || path == "/readyz")
-      return true;
-    auto auth = req[http::field::authorization];
-    return auth == "Bearer " + server_.opts.token;
-  }
-
   void on_request(error_code ec) {
     if (ec)
       return close();
@@ -103,7 +94,11 @@ private:
     ar.accept = std::string(req[http::field::accept]);
     ar.body = std::move(req.body());
     std::string path = ar.target.substr(0, ar.target.find('?'));
-    if (!authorized(req, path))
+    auto auth = req[http::field::authorization];
+    auto user = authenticate(server_.opts.token, server_.opts.users,
+                             std::string_view{auth.data(), auth.size()}, path);
+    user_ = user.value_or("");
+    if (!user)
       return respond(error_response(unauthorized()), ar);
     if (path.rfind("/_porter/", 0) == 0) {
       auto r = server_.handle_admin(ar);
@@ -138,6 +133,7 @@ private:
                 {{"method", ar.method},
                  {"path", ar.target},
                  {"code", std::to_string(r.code)}});
+    server_.audit(user_, ar, r.code);
     auto res = std::make_shared<http::response<http::string_body>>(
       static_cast<http::status>(r.code), 11);
     res->set(http::field::content_type, r.content_type);
@@ -158,6 +154,7 @@ private:
 
   void start_watch(handle_result result, const api_request& ar) {
     server_.log("debug", "watch", {{"path", ar.target}});
+    server_.audit(user_, ar, 200);
     watch_ = std::move(result.watch);
     beast::get_lowest_layer(stream_).expires_never();
     pending_ = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
@@ -273,6 +270,7 @@ private:
   std::optional<http::request_parser<http::string_body>> parser_;
   bool keep_alive_ = true;
   bool closed_ = false;
+  std::string user_; // the request's authenticated user ("": none)
   net::steady_timer delay_timer_;
   // Watch state.
   std::unique_ptr<watch_stream> watch_;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include <pthread.h>
@@ -92,6 +93,20 @@ int run_apiserver(const apiserver_command& cmd, const log_function& log) {
   opts.port = hp->port;
   opts.tls = cmd.tls;
   opts.token = cmd.tls && cmd.token.empty() ? random_token() : cmd.token;
+  if (!cmd.token_auth_file.empty()) {
+    std::ifstream in(cmd.token_auth_file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto users = in ? parse_token_auth_file(text.str())
+                    : tl::make_unexpected(std::string("cannot read it"));
+    if (!users) {
+      std::fprintf(stderr, "porter sim apiserver: --token-auth-file %s: %s\n",
+                   cmd.token_auth_file.c_str(), users.error().c_str());
+      return 2;
+    }
+    opts.users = std::move(*users);
+  }
+  opts.audit_log = cmd.audit_log;
   opts.state_file = cmd.state_file;
   opts.core.watch_window = cmd.watch_window;
   opts.bookmark_interval = std::chrono::milliseconds{

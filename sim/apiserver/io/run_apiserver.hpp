@@ -14,7 +14,9 @@ namespace porter::sim {
 struct apiserver_command {
   std::string listen = "127.0.0.1:6443"; // host:port, [v6]:port; port 0 = any
   bool tls = false;
-  std::string token; // with --tls and none given, a random one
+  std::string token;           // with --tls and none given, a random one
+  std::string token_auth_file; // more users: token,user,uid[,"groups"]
+  std::string audit_log;       // one line per request (audit.hpp)
   std::string kubeconfig_out;
   std::string state_file;
   std::size_t watch_window = 20000;

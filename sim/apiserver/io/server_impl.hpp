@@ -3,6 +3,7 @@
 // server (http_server.cpp) and its connection template (http_session.hpp).
 #pragma once
 
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -48,6 +49,7 @@ struct api_server::impl {
   std::string ca_pem;
   std::uint16_t bound_port = 0;
   std::thread thread;
+  std::ofstream audit_out;
 
   void accept();
   void add_session(std::weak_ptr<session_base> s);
@@ -59,6 +61,9 @@ struct api_server::impl {
   void drop_watches();
   void shutdown();
   void save_now();
+  /// Appends the request's audit line (--audit-log), flushed at once so a
+  /// test reads it while the server runs.
+  void audit(const std::string& user, const api_request& req, int code);
   void log(const char* level, const std::string& event,
            const log_fields& fields = {}) const {
     if (opts.log)
