@@ -13,12 +13,21 @@ BUILD := $(ASAN_BUILD)
 CMAKE_ARGS += -DPORTER_SANITIZE=ON
 endif
 
-.PHONY: all deps configure build test sim bench asan fuzz format manifests clean
+# The container image `make image` builds; config/default/kustomization.yaml
+# names the same one (images:).
+IMAGE      ?= ghcr.io/porter-lb/porter:0.1.0
+CONTAINER  ?= $(shell command -v docker || command -v podman)
+KUBECTL    ?= kubectl
+# `make build DEPS_SET=build`: install only what compiling needs (the
+# image's build stage); empty: everything the tests need too.
+DEPS_SET   ?=
+
+.PHONY: all deps configure build test sim bench asan fuzz format manifests image clean
 
 all: build
 
 deps:
-	@.ci/deps
+	@.ci/deps $(DEPS_SET)
 
 $(BUILD)/build.ninja:
 	$(CMAKE) -S . -B $(BUILD) -G Ninja $(CMAKE_ARGS)
@@ -55,6 +64,20 @@ fuzz: deps
 	cp test/fuzz/corpus_k8s/* $(FUZZ_BUILD)/corpus_k8s/
 	$(FUZZ_BUILD)/test/fuzz/fuzz_bgp_decode -max_total_time=$(FUZZ_SECONDS) $(FUZZ_BUILD)/corpus
 	$(FUZZ_BUILD)/test/fuzz/fuzz_k8s_decode -max_total_time=$(FUZZ_SECONDS) $(FUZZ_BUILD)/corpus_k8s
+
+# manifests/*.yaml are config/ rendered by kustomize (kubectl's built-in);
+# e2e.manifests fails when they are out of date.
+manifests:
+	$(KUBECTL) kustomize config/default >manifests/porter.yaml.tmp
+	$(KUBECTL) kustomize config/hostnetwork >manifests/porter-hostnetwork.yaml.tmp
+	mv manifests/porter.yaml.tmp manifests/porter.yaml
+	mv manifests/porter-hostnetwork.yaml.tmp manifests/porter-hostnetwork.yaml
+
+# The multi-stage Dockerfile: Debian 12 build stage (`make build`), slim
+# runtime with the binary's shared libraries, entrypoint `porter`.
+image:
+	@test -n "$(CONTAINER)" || { echo "image: neither docker nor podman found" >&2; exit 1; }
+	$(CONTAINER) build -t $(IMAGE) .
 
 format:
 	git ls-files -co --exclude-standard -- '*.cpp' '*.hpp' | xargs clang-format -i
