@@ -51,6 +51,22 @@ bool flag(const json::value& schema, std::string_view key) {
   return json::get_bool(schema, key).value_or(false);
 }
 
+bool has_rules(const json::value& s) {
+  if (!s.IsObject())
+    return false;
+  if (json::find(s, "x-kubernetes-validations") != nullptr)
+    return true;
+  if (const json::value* props = json::find(s, "properties");
+      props != nullptr && props->IsObject())
+    for (auto m = props->MemberBegin(); m != props->MemberEnd(); ++m)
+      if (has_rules(m->value))
+        return true;
+  for (auto key : {"items", "additionalProperties"})
+    if (const json::value* sub = json::find(s, key); sub && has_rules(*sub))
+      return true;
+  return false;
+}
+
 } // namespace
 
 struct schema_validator::walk {
@@ -257,10 +273,31 @@ const std::regex* schema_validator::compiled(const std::string& pattern) {
 }
 
 schema_result schema_validator::validate(json::value& obj,
-                                         const json::value& schema) {
+                                         const json::value& schema,
+                                         const json::value* old) {
   schema_result out;
   walk w{*this, out};
   w.node(obj, schema, "");
+  if (!has_rules(schema))
+    return out;
+  // apiextensions strategy.go hasBlockingErr: rules see only values of the
+  // declared types and shapes.
+  bool blocked = std::any_of(
+    out.errors.begin(), out.errors.end(), [](const status_cause& c) {
+      return c.reason == "FieldValueNotSupported"
+             || c.reason == "FieldValueRequired" || c.reason == "TooLong"
+             || c.reason == "TooMany"
+             || c.message.find(" in body must be of type ")
+                  != std::string::npos;
+    });
+  if (blocked)
+    out.errors.push_back({"FieldValueInvalid",
+                          "Invalid value: \"null\": some validation rules "
+                          "were not checked because the object was invalid; "
+                          "correct the existing errors to complete validation",
+                          "<nil>"});
+  else
+    rules_.validate(obj, old, schema, out.errors);
   return out;
 }
 

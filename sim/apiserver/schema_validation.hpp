@@ -4,6 +4,8 @@
 // MatchString: a search), min/max length, items and minimum/maximum; unknown
 // fields are pruned unless x-kubernetes-preserve-unknown-fields, and reported
 // so `fieldValidation=Strict` can refuse them. Errors carry the field path.
+// Then the CEL rules (x-kubernetes-validations, schema_rules.hpp), unless a
+// schema error blocks them as in kube-apiserver.
 #pragma once
 
 #include <map>
@@ -14,6 +16,7 @@
 
 #include "sim/apiserver/api_error.hpp"
 #include "sim/apiserver/json.hpp"
+#include "sim/apiserver/schema_rules.hpp"
 
 namespace porter::sim {
 
@@ -25,8 +28,10 @@ struct schema_result {
 class schema_validator {
 public:
   /// Validates `obj` (a whole custom resource) against `schema` (the
-  /// version's openAPIV3Schema) and prunes unknown fields from it.
-  schema_result validate(json::value& obj, const json::value& schema);
+  /// version's openAPIV3Schema) and prunes unknown fields from it; `old` is
+  /// the stored object on updates (for transition rules).
+  schema_result validate(json::value& obj, const json::value& schema,
+                         const json::value* old = nullptr);
 
 private:
   struct walk;
@@ -34,6 +39,7 @@ private:
   const std::regex* compiled(const std::string& pattern);
 
   std::map<std::string, std::shared_ptr<std::regex>> regex_cache_;
+  rule_engine rules_;
 };
 
 } // namespace porter::sim

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sim/apiserver/crd.hpp"
+#include "sim/apiserver/schema_rules.hpp"
 
 namespace porter::sim {
 
@@ -49,13 +50,12 @@ void prepare_namespace(json::value& ns, json::allocator& a) {
   }
 }
 
-tl::expected<void, api_error> validate_custom(core_state& st,
-                                              const resource_info& info,
-                                              json::document& obj,
-                                              const write_options& opts) {
+tl::expected<void, api_error>
+validate_custom(core_state& st, const resource_info& info, json::document& obj,
+                const json::value* old, const write_options& opts) {
   if (!info.schema)
     return {};
-  auto r = st.validator.validate(obj, *info.schema);
+  auto r = st.validator.validate(obj, *info.schema, old);
   auto name
     = std::string(json::string_at(obj, {"metadata", "name"}).value_or(""));
   if (!r.unknown_fields.empty()
@@ -91,6 +91,8 @@ kind_rules(core_state& st, const resource_info& info, json::document& obj,
     json::set_string(obj, "type", "Opaque", a);
   if (is_crd(info)) {
     auto causes = validate_crd(obj);
+    for (auto& c : validate_crd_rules(obj))
+      causes.push_back(std::move(c));
     auto gr = crd_group_resource(obj);
     if (auto served = st.reg.find_any(gr.group, gr.plural);
         served && !served->custom)
@@ -105,7 +107,7 @@ kind_rules(core_state& st, const resource_info& info, json::document& obj,
     set_crd_status(obj, old, format_rfc3339(now), a);
   }
   if (info.custom)
-    return validate_custom(st, info, obj, opts);
+    return validate_custom(st, info, obj, old, opts);
   if (is_core(info, "services")) {
     auto causes = prepare_service(st, obj, old, a);
     if (!causes.empty())
