@@ -13,9 +13,9 @@ BUILD := $(ASAN_BUILD)
 CMAKE_ARGS += -DPORTER_SANITIZE=ON
 endif
 
-# The container image `make image` builds; config/default/kustomization.yaml
-# names the same one (images:).
-IMAGE      ?= ghcr.io/porter-lb/porter:0.1.0
+# The container image `make image` builds: the one the manifests name, read
+# from its one place, config/default/kustomization.yaml (images:).
+IMAGE      ?= $(shell awk '/newName:/ {n=$$2} /newTag:/ {t=$$2} END {print n ":" t}' config/default/kustomization.yaml)
 CONTAINER  ?= $(shell command -v docker || command -v podman)
 KUBECTL    ?= kubectl
 # `make build DEPS_SET=build`: install only what compiling needs (the
