@@ -268,11 +268,14 @@ result call_function(const std::string& name, bool receiver, const args_t& a,
     if (name == "dyn")
       return a[0];
   }
+  if (name == "join" && receiver && a[0].type() == kind::list_type) {
+    if (a.size() == 1)
+      return join(a[0].items(), "");
+    if (a.size() == 2 && a[1].type() == kind::string_type)
+      return join(a[0].items(), a[1].as_string());
+  }
   if (a[0].type() == kind::list_type && receiver && a.size() == 1)
     return list_method(name, a[0].items());
-  if (name == "join" && receiver && a[0].type() == kind::list_type
-      && a.size() == 2 && a[1].type() == kind::string_type)
-    return join(a[0].items(), a[1].as_string());
   if (a[0].type() == kind::string_type)
     return string_method(name, a, re);
   return no_overload();
