@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "actors/debug_json.hpp"
 #include "actors/metrics.hpp"
 #include "net/io/http_endpoint.hpp"
 #include "net/io/readiness.hpp"
@@ -20,16 +21,18 @@ net::io::http_response debug_page(const net::io::http_request& req,
   if (access.status != 200)
     return {access.status, "text/plain; charset=utf-8", access.why};
   const std::string section{path.substr(std::string_view{"/debug/"}.size())};
+  // Live, not published: a stuck actor cannot publish that it is stuck.
+  if (section == "actors")
+    return {200, "application/json", actors_json(actor_registry::snapshot())};
   if (s.board)
     if (auto doc = s.board->get(section))
       return {200, "application/json", *doc};
-  std::string known;
+  std::string known = "actors";
   if (s.board)
     for (const auto& name : s.board->sections())
-      known += (known.empty() ? "" : ", ") + name;
+      known += ", " + name;
   return {404, "text/plain; charset=utf-8",
-          "no /debug/" + section + " in this process (here: "
-            + (known.empty() ? "nothing yet" : known) + ")\n"};
+          "no /debug/" + section + " in this process (here: " + known + ")\n"};
 }
 
 } // namespace

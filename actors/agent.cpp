@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_card.hpp"
 #include "actors/debug_json.hpp"
 #include "actors/k8s_watched_kinds.hpp"
 #include "actors/logging.hpp"
@@ -49,7 +50,13 @@ public:
     auto watcher = spawn_watcher<k8s::service>(self_->system(), std::move(w));
     self_->link_to(watcher);
     arm_resync(args_.resync_period);
-    return {
+    card_.enroll(self_, "agent", args_.node_name, [this] {
+      return std::string{synced_ ? "" : "waiting for the Services, "}
+             + std::to_string(rules_) + " rules, " + std::to_string(repairs_)
+             + " repairs"
+             + (last_error_.empty() ? "" : ", failing: " + last_error_);
+    });
+    return card_.behavior(
       [this](const watch_batch<k8s::service>& b) {
         apply(services_, b);
         if (b.synced && !synced_) {
@@ -71,8 +78,7 @@ public:
           return;
         schedule();
         arm_resync(args_.resync_period);
-      },
-    };
+      });
   }
 
 private:
@@ -153,6 +159,7 @@ private:
   }
 
   void converged(std::size_t eips) {
+    rules_ = eips;
     metrics::set("porter_agent_rules",
                  {{"table", std::to_string(args_.settings.table)}},
                  static_cast<double>(eips));
@@ -183,6 +190,8 @@ private:
   std::optional<std::set<net::ip_address>> last_want_;
   std::string last_error_;
   std::uint64_t repairs_ = 0;
+  std::size_t rules_ = 0; ///< EIP rules in place after the last pass
+  actor_card card_;
 };
 
 caf::behavior agent_behavior(caf::stateful_actor<agent_state>* self,

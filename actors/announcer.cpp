@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_card.hpp"
 #include "actors/bgp_object_status.hpp"
 #include "actors/bgp_speaker.hpp"
 #include "actors/debug_json.hpp"
@@ -64,7 +65,9 @@ public:
         schedule();
       }
     });
-    return {
+    card_.enroll(self_, "announcer", args_.reporting_instance,
+                 [this] { return summary(); });
+    return card_.behavior(
       [this](const watch_batch<k8s::service>& b) { on(services_, b, 0); },
       [this](const watch_batch<k8s::endpoint_slice>& b) { on(slices_, b, 1); },
       [this](const watch_batch<k8s::node>& b) { on(nodes_, b, 2); },
@@ -91,11 +94,18 @@ public:
         status_armed_ = false;
         report_status();
       },
-      [this](atoms::release_atom) { finish(); },
-    };
+      [this](atoms::release_atom) { finish(); });
   }
 
 private:
+  std::string summary() const {
+    const auto routes = announced_ ? announced_->size() : 0;
+    return std::string{leading_ ? "leading" : "following"} + ", "
+           + std::to_string(routes) + " EIP routes"
+           + (advertised_ ? " advertised" : " held back") + ", "
+           + std::to_string(peer_configs_.size()) + " peers";
+  }
+
   static constexpr int kinds = 6;
 
   // The manager reports the Services watch; these are the announcer's.
@@ -274,8 +284,27 @@ private:
       if (now.count(key) == 0 && exists(key))
         write(key, nullptr);
     invalid_written_.clear();
-    for (const auto& [key, p] : now)
+    for (const auto& [key, p] : now) {
       invalid_written_.emplace(key, p->message);
+      valid_written_.erase(key);
+    }
+    // Valid=True once per object this replica leads for, so `kubectl get
+    // bgppeers` shows True rather than an empty column.
+    auto confirm = [&](const std::string& kind, const std::string& name,
+                       const std::string& uid) {
+      const auto key = kind + "/" + name;
+      if (now.count(key) != 0)
+        return;
+      auto [it, fresh] = valid_written_.try_emplace(key, uid);
+      if (!fresh && it->second == uid)
+        return;
+      it->second = uid;
+      write(key, nullptr);
+    };
+    for (const auto& [name, conf] : confs_)
+      confirm("BgpConf", name, conf->metadata.uid);
+    for (const auto& [name, peer] : peers_)
+      confirm("BgpPeer", name, peer->metadata.uid);
   }
 
   bool exists(const std::string& key) const {
@@ -426,7 +455,9 @@ private:
   bool advertised_ = false;
   std::set<std::string> reported_;
   std::map<std::string, std::string> invalid_written_; ///< kind/name → msg
+  std::map<std::string, std::string> valid_written_;   ///< kind/name → uid
   std::set<net::ip_address> unserved_;
+  actor_card card_;
 };
 
 caf::behavior announcer_behavior(caf::stateful_actor<announcer_state>* self,

@@ -3,6 +3,7 @@
 #include <array>
 #include <optional>
 
+#include "actors/actor_card.hpp"
 #include "actors/logging.hpp"
 #include "actors/metrics.hpp"
 #include "bgp/codec.hpp"
@@ -32,8 +33,12 @@ public:
     stats_.peer = args_.peer.name;
     stats_.state = std::string(to_string(fsm_->state()));
     self_->set_exit_handler([this](caf::exit_msg& msg) { on_exit(msg); });
+    card_.enroll(self_, "bgp_session", args_.peer.name,
+                 [this] { return summary(); });
+    metrics::set("porter_bgp_session_state", {{"peer", args_.peer.name}},
+                 bgp::mib_state_number(stats_.state));
     handle(fsm_event_type::manual_start);
-    return {
+    return card_.behavior(
       [this](atoms::routes_atom, routes_snapshot routes) {
         on_routes(std::move(routes));
       },
@@ -58,8 +63,7 @@ public:
         auto t = static_cast<bgp::timer_kind>(kind);
         if (gen == timer_gen_[kind])
           handle(bgp::expiry_event(t));
-      },
-    };
+      });
   }
 
 private:
@@ -96,9 +100,10 @@ private:
         return;
       }
       if (!*frame)
-        return;
+        break;
       on_frame(**frame);
     }
+    export_counters();
   }
 
   void on_frame(const bgp::bytes& frame) {
@@ -304,6 +309,7 @@ private:
         += updates;
       conn_->send(std::move(wire));
     }
+    export_counters();
     notify("updates", std::to_string(updates));
   }
 
@@ -312,14 +318,55 @@ private:
       return;
     stats_.count_out(bgp::type_of(msg));
     conn_->send(bgp::encode_message(msg, tx_));
+    export_counters();
+  }
+
+  // The session's counters as metrics, after each batch of messages in or
+  // out (not per message: a table of 10k paths is one flush).
+  void export_counters() {
+    const net::metric_labels peer{{"peer", args_.peer.name}};
+    for (std::size_t t = 1; t < stats_.messages_in.size(); ++t) {
+      const char* type = bgp::metric_name(static_cast<bgp::message_type>(t));
+      if (stats_.messages_in[t] != 0)
+        metrics::set("porter_bgp_messages_received_total",
+                     {{"peer", args_.peer.name}, {"type", type}},
+                     static_cast<double>(stats_.messages_in[t]));
+      if (stats_.messages_out[t] != 0)
+        metrics::set("porter_bgp_messages_sent_total",
+                     {{"peer", args_.peer.name}, {"type", type}},
+                     static_cast<double>(stats_.messages_out[t]));
+    }
+    constexpr auto update = static_cast<std::size_t>(bgp::message_type::update);
+    metrics::set("porter_bgp_updates_received_total", peer,
+                 static_cast<double>(stats_.messages_in[update]));
+    metrics::set("porter_bgp_prefixes_advertised", peer,
+                 static_cast<double>(stats_.advertised_paths));
+  }
+
+  std::string summary() const {
+    std::string out = stats_.state;
+    if (rib_)
+      out += ", " + std::to_string(stats_.advertised_paths) + " paths sent";
+    else if (!stats_.last_error.empty())
+      out += ", last error: " + stats_.last_error;
+    return out;
   }
 
   void notify(const char* kind, std::string detail) {
     const std::string_view k{kind};
-    if (k == "established") {
+    if (k == "state") {
+      metrics::set("porter_bgp_session_state", {{"peer", args_.peer.name}},
+                   bgp::mib_state_number(stats_.state));
+    } else if (k == "established") {
       metrics::set("porter_bgp_session_up", {{"peer", args_.peer.name}}, 1);
+      metrics::set_seconds_since("porter_bgp_session_uptime_seconds",
+                                 {{"peer", args_.peer.name}},
+                                 std::chrono::steady_clock::now());
     } else if (k == "down") {
       metrics::set("porter_bgp_session_up", {{"peer", args_.peer.name}}, 0);
+      metrics::set("porter_bgp_session_uptime_seconds",
+                   {{"peer", args_.peer.name}}, 0);
+      export_counters();
       metrics::add("porter_bgp_session_flaps_total",
                    {{"peer", args_.peer.name}});
     } else if (k == "updates") {
@@ -353,6 +400,7 @@ private:
   bgp::peer_stats stats_;
   std::optional<caf::actor_clock::time_point> established_at_;
   bool eor_sent_ = false;
+  actor_card card_;
 };
 
 caf::behavior session_behavior(caf::stateful_actor<bgp_session_state>* self,

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "actors/actor_card.hpp"
 #include "actors/logging.hpp"
 #include "net/io/tcp.hpp"
 
@@ -35,8 +36,13 @@ public:
         listener_->close();
       self_->quit(msg.reason);
     });
+    card_.enroll(
+      self_, "bgp_speaker",
+      "AS" + std::to_string(args_.speaker.local_as) + " "
+        + net::to_string(net::ip_address::v4(args_.speaker.router_id)),
+      [this] { return summary(); });
     listen();
-    return {
+    return card_.behavior(
       [this](atoms::add_peer_atom, const bgp::peer_config& peer) {
         add_peer(peer);
       },
@@ -48,8 +54,12 @@ public:
             self_->send(slot.handle, atoms::routes_atom_v, routes_);
       },
       [this](atoms::peer_event_atom, const peer_event& ev) {
-        if (ev.kind == "established")
+        if (ev.kind == "established") {
           established_once_.insert(ev.peer);
+          up_.insert(ev.peer);
+        } else if (ev.kind == "down") {
+          up_.erase(ev.peer);
+        }
         if (args_.observer)
           self_->send(args_.observer, atoms::peer_event_atom_v, ev);
       },
@@ -58,8 +68,15 @@ public:
         on_incoming(conn);
       },
       [this](atoms::restart_atom, const std::string& name,
-             std::uint64_t generation) { restart(name, generation); },
-    };
+             std::uint64_t generation) { restart(name, generation); });
+  }
+
+  std::string summary() const {
+    return std::to_string(sessions_.size()) + " peers, "
+           + std::to_string(up_.size()) + " established"
+           + (listener_
+                ? ", listening on " + std::to_string(args_.speaker.listen_port)
+                : std::string{});
   }
 
 private:
@@ -201,6 +218,8 @@ private:
     return promise;
   }
 
+  std::set<std::string> up_; // peers Established now
+  actor_card card_;
   caf::event_based_actor* self_;
   speaker_args args_;
   routes_snapshot routes_;

@@ -203,19 +203,26 @@ int run_cli(int argc, char** argv) {
   agent->add_flag("--cleanup", agent_cmd.cleanup,
                   "remove porter's rules and routes from this node and exit");
   auto* inspect = app.add_subcommand(
-    "inspect", "Show peers, routes, pools, services, leader or rules of a "
-               "running manager or agent");
+    "inspect", "Show actors, peers, routes, pools, services, leader or rules "
+               "of a running manager or agent");
   inspect_command inspect_cmd;
   inspect->add_option("SECTION", inspect_cmd.section)
     ->required()
     ->check(CLI::IsMember(
-      {"peers", "routes", "pools", "services", "leader", "rules"}));
+      {"actors", "peers", "routes", "pools", "services", "leader", "rules"}));
+  inspect->add_option("PREFIX", inspect_cmd.prefix,
+                      "routes: only EIPs inside this address or prefix");
   inspect
     ->add_option("--endpoint", inspect_cmd.endpoint,
                  "HOST:PORT of its --admin-listen (agents: 9611)")
     ->capture_default_str();
-  inspect->add_option("--token-file", inspect_cmd.token_file,
-                      "bearer token for a non-loopback endpoint");
+  auto* token_file
+    = inspect->add_option("--token-file", inspect_cmd.token_file,
+                          "bearer token for a non-loopback endpoint");
+  inspect
+    ->add_option("--token", inspect_cmd.token,
+                 "the bearer token itself (visible to `ps`; prefer a file)")
+    ->excludes(token_file);
   inspect->add_option("-o,--output", inspect_cmd.output)
     ->check(CLI::IsMember({"table", "json"}))
     ->capture_default_str();

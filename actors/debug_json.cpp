@@ -194,4 +194,34 @@ std::string rules_json(const net::kernel_view& have, std::size_t eips,
   });
 }
 
+std::string actors_json(const std::vector<actor_registry::actor_row>& rows) {
+  return document([&](writer& w) {
+    key(w, "actors");
+    w.StartArray();
+    for (const auto& r : rows) {
+      w.StartObject();
+      key(w, "kind");
+      str(w, r.kind);
+      key(w, "key");
+      str(w, r.key);
+      key(w, "summary");
+      str(w, r.summary);
+      key(w, "messages");
+      w.Uint64(r.messages);
+      key(w, "mailbox");
+      w.Uint64(r.mailbox);
+      key(w, "lastMessage");
+      str(w, r.last_message);
+      key(w, "idleSeconds");
+      w.Double(r.idle_seconds);
+      key(w, "busySeconds");
+      w.Double(r.busy_seconds);
+      key(w, "restarts");
+      w.Uint(r.restarts);
+      w.EndObject();
+    }
+    w.EndArray();
+  });
+}
+
 } // namespace porter

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/actor_registry.hpp"
 #include "bgp/peer_stats.hpp"
 #include "k8s/allocation_plan.hpp"
 #include "k8s/next_hops.hpp"
@@ -28,5 +29,9 @@ std::string allocations_json(const k8s::allocation_plan& plan);
 ///  "routes":[{"family","table"}]}
 std::string rules_json(const net::kernel_view& have, std::size_t eips,
                        std::uint32_t table);
+
+/// {"actors":[{"kind","key","summary","messages","mailbox","lastMessage",
+/// "idleSeconds","busySeconds","restarts"}]}
+std::string actors_json(const std::vector<actor_registry::actor_row>& rows);
 
 } // namespace porter

@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_card.hpp"
 #include "actors/event_recorder.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
@@ -44,7 +45,8 @@ public:
 
   caf::behavior make_behavior(eip_pool_args args) {
     args_ = std::move(args);
-    return {
+    card_.enroll(self_, "eip_pool", args_.name, [this] { return summary(); });
+    return card_.behavior(
       [this](pool_update& u) {
         latest_ = std::move(u);
         const auto& st = latest_.plan.status;
@@ -58,8 +60,7 @@ public:
         write_if_needed();
       },
       [this](pool_write_done& d) { on_written(d); },
-      [this](atoms::stats_atom) { return summary(); },
-    };
+      [this](atoms::stats_atom) { return summary(); });
   }
 
 private:
@@ -119,6 +120,7 @@ private:
   bool in_flight_ = false;
   std::string sent_for_; ///< resourceVersion the last write was planned from
   std::vector<k8s::event_write> pending_events_;
+  actor_card card_;
 };
 
 caf::behavior eip_pool_behavior(caf::stateful_actor<eip_pool_state>* self,

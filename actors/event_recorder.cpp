@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_card.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "k8s/allocation_writes.hpp"
@@ -45,7 +46,11 @@ public:
   caf::behavior make_behavior(event_recorder_args args) {
     args_ = std::move(args);
     dedup_.emplace(args_.dedup);
-    return {
+    card_.enroll(self_, "event_recorder", "", [this] {
+      return std::to_string(written_) + " Events written, "
+             + std::to_string(recent_.size()) + " kept for a resend";
+    });
+    return card_.behavior(
       [this](const k8s::event_request& req) { on_request(req); },
       [this](event_write_result& r) { on_result(r); },
       [this](atoms::timer_atom, std::uint64_t gen) {
@@ -56,8 +61,7 @@ public:
           perform(a);
         arm_flush();
       },
-      [this](atoms::stats_atom) { return written_; },
-    };
+      [this](atoms::stats_atom) { return written_; });
   }
 
 private:
@@ -170,6 +174,7 @@ private:
   std::uint64_t timer_generation_ = 0;
   bool timer_armed_ = false;
   std::size_t written_ = 0;
+  actor_card card_;
 };
 
 caf::behavior recorder_behavior(caf::stateful_actor<recorder_state>* self,

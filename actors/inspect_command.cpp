@@ -33,7 +33,7 @@ tl::expected<std::string, std::string> show(const inspect_command& cmd,
                           + got->body.substr(0, got->body.find('\n'))};
   if (cmd.output == "json")
     return got->body + "\n";
-  auto table = render_inspect(cmd.section, got->body);
+  auto table = render_inspect(cmd.section, got->body, cmd.prefix);
   if (!table)
     return tl::unexpected{cmd.endpoint + page_of(cmd.section) + ": "
                           + table.error()};
@@ -54,7 +54,9 @@ bool interrupted_within_a_second() {
 } // namespace
 
 int run_inspect(const inspect_command& cmd) {
-  auto token = read_token_file(cmd.token_file);
+  auto token = cmd.token.empty()
+                 ? read_token_file(cmd.token_file)
+                 : tl::expected<std::string, std::string>{cmd.token};
   if (!token) {
     std::cerr << "porter inspect: " << token.error() << "\n";
     return 1;

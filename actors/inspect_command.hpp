@@ -9,7 +9,10 @@ namespace porter {
 struct inspect_command {
   std::string endpoint = "127.0.0.1:9610";
   std::string token_file;
-  std::string section; ///< peers, routes, pools, services, leader, rules
+  std::string token; ///< --token, instead of a file
+  /// actors, peers, routes, pools, services, leader, rules
+  std::string section;
+  std::string prefix;           ///< routes: only EIPs inside it
   std::string output = "table"; ///< table or json
   bool watch = false;
 };

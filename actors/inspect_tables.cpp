@@ -1,7 +1,10 @@
 #include "actors/inspect_tables.hpp"
 
+#include <optional>
+
 #include <rapidjson/document.h>
 
+#include "net/ip_address.hpp"
 #include "sim/scenario/text_table.hpp"
 
 namespace porter {
@@ -42,6 +45,20 @@ std::string duration(const std::string& seconds) {
   return buf;
 }
 
+/// Seconds with up to millisecond digits, "-" for zero (idle or not busy).
+std::string seconds(const value& o, const char* k) {
+  if (!o.IsObject() || !o.HasMember(k) || !o[k].IsNumber()
+      || o[k].GetDouble() <= 0)
+    return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", o[k].GetDouble());
+  std::string out{buf};
+  out.erase(out.find_last_not_of('0') + 1);
+  if (out.back() == '.')
+    out.pop_back();
+  return out + "s";
+}
+
 const value* array(const value& d, const char* k) {
   return d.IsObject() && d.HasMember(k) && d[k].IsArray() ? &d[k] : nullptr;
 }
@@ -49,7 +66,18 @@ const value* array(const value& d, const char* k) {
 } // namespace
 
 tl::expected<std::string, std::string> render_inspect(std::string_view section,
-                                                      std::string_view json) {
+                                                      std::string_view json,
+                                                      std::string_view prefix) {
+  std::optional<net::prefix> only;
+  if (!prefix.empty()) {
+    if (section != "routes")
+      return tl::unexpected{std::string{"a PREFIX applies to routes only"}};
+    auto p = net::parse_prefix(prefix);
+    if (!p)
+      return tl::unexpected{"PREFIX " + std::string{prefix} + ": "
+                            + p.error().what};
+    only = *p;
+  }
   rapidjson::Document d;
   d.Parse(json.data(), json.size());
   if (d.HasParseError() || !d.IsObject())
@@ -73,13 +101,30 @@ tl::expected<std::string, std::string> render_inspect(std::string_view section,
     const auto* routes = array(d, "routes");
     if (routes == nullptr)
       return tl::unexpected{std::string{"no routes array"}};
-    for (const auto& r : routes->GetArray())
+    for (const auto& r : routes->GetArray()) {
+      const auto eip = net::parse_ip(text(r, "eip"));
+      if (only && (!eip || !only->contains(*eip)))
+        continue;
       rows.push_back(
         {text(r, "eip"), text(r, "nextHops"), text(r, "services")});
+    }
     return std::string{text(d, "advertising") == "yes"
                          ? "advertising (leader)\n"
                          : "not advertising (follower)\n"}
            + sim::render_table({"EIP", "NEXT HOPS", "SERVICES"}, rows);
+  }
+  if (section == "actors") {
+    const auto* actors = array(d, "actors");
+    if (actors == nullptr)
+      return tl::unexpected{std::string{"no actors array"}};
+    for (const auto& a : actors->GetArray())
+      rows.push_back({text(a, "kind"), text(a, "key"), text(a, "messages"),
+                      text(a, "mailbox"), text(a, "lastMessage"),
+                      seconds(a, "idleSeconds"), seconds(a, "busySeconds"),
+                      text(a, "restarts"), text(a, "summary")});
+    return sim::render_table({"KIND", "KEY", "MESSAGES", "MAILBOX", "LAST",
+                              "IDLE", "BUSY", "RESTARTS", "STATE"},
+                             rows);
   }
   if (section == "pools") {
     const auto* pools = array(d, "pools");

@@ -10,9 +10,11 @@
 
 namespace porter {
 
-/// `section`: peers, routes, pools, services, leader, rules. The error
-/// names what is wrong with the document.
-tl::expected<std::string, std::string> render_inspect(std::string_view section,
-                                                      std::string_view json);
+/// `section`: actors, peers, routes, pools, services, leader, rules. The
+/// error names what is wrong with the document. `prefix` (routes only):
+/// keep the EIPs inside this address or prefix.
+tl::expected<std::string, std::string>
+render_inspect(std::string_view section, std::string_view json,
+               std::string_view prefix = {});
 
 } // namespace porter

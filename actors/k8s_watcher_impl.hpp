@@ -9,6 +9,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_card.hpp"
 #include "actors/k8s_watcher.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
@@ -42,8 +43,17 @@ public:
       cancel_watch();
       self_->quit(msg.reason);
     });
+    card_.enroll(
+      self_, "watcher",
+      args_.resource.plural
+        + (args_.namespace_.empty() ? "" : " in " + args_.namespace_),
+      [this] {
+        return std::string{machine_->synced() ? "synced" : "listing"} + ", "
+               + std::to_string(machine_->cache().size()) + " cached, "
+               + std::to_string(args_.subscribers.size()) + " subscribers";
+      });
     perform(machine_->start());
-    return {
+    return card_.behavior(
       [this](atoms::list_resp_atom, std::uint64_t gen,
              k8s::io::response_result& r) { on_list(gen, r); },
       [this](atoms::watch_in_atom, watch_input& in) { on_watch(in); },
@@ -59,8 +69,7 @@ public:
         all.synced = machine_->synced();
         self_->send(who, std::move(all));
         args_.subscribers.push_back(std::move(who));
-      },
-    };
+      });
   }
 
 private:
@@ -213,6 +222,7 @@ private:
   int refused_status_ = 0;
   bool was_synced_ = false;
   std::mt19937_64 random_{std::random_device{}()};
+  actor_card card_;
 };
 
 template <class T>

@@ -4,6 +4,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_card.hpp"
 #include "actors/k8s_watched_kinds.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
@@ -64,10 +65,19 @@ public:
     args_ = std::move(args);
     machine_.emplace(args_.config);
     self_->set_exit_handler([this](caf::exit_msg& msg) { on_exit(msg); });
+    card_.enroll(
+      self_, "leader_elector",
+      args_.config.lease_namespace + "/" + args_.config.lease_name, [this] {
+        return std::string{machine_->is_leader() ? "leading" : "following"}
+               + ", holder "
+               + (machine_->observed_holder().empty()
+                    ? std::string{"none"}
+                    : machine_->observed_holder());
+      });
     start_lease_watch();
     publish();
     run(machine_->on_tick(now(), unit()));
-    return {
+    return card_.behavior(
       [this](atoms::lease_resp_atom, lease_reply& r) { on_reply(r); },
       [this](atoms::timer_atom, std::uint64_t gen) {
         if (gen == tick_generation_)
@@ -77,8 +87,7 @@ public:
       [this](atoms::role_atom) {
         return std::make_tuple(machine_->is_leader(),
                                machine_->observed_holder());
-      },
-    };
+      });
   }
 
 private:
@@ -229,6 +238,7 @@ private:
   bool exiting_ = false;
   caf::error exit_reason_;
   std::mt19937_64 random_{std::random_device{}()};
+  actor_card card_;
 };
 
 caf::behavior elector_behavior(caf::stateful_actor<elector_state>* self,

@@ -6,6 +6,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_card.hpp"
 #include "actors/debug_json.hpp"
 #include "actors/eip_pool.hpp"
 #include "actors/event_recorder.hpp"
@@ -116,7 +117,9 @@ public:
           break;
         }
     });
-    return {
+    card_.enroll(self_, "manager", args_.reporting_instance,
+                 [this] { return summary(); });
+    return card_.behavior(
       [this](const watch_batch<k8s::service>& b) {
         on(services_, b, watched::services);
       },
@@ -142,11 +145,18 @@ public:
         publish_armed_ = false;
         schedule();
       },
-      [this](manager_write_done& d) { on_written(d); },
-    };
+      [this](manager_write_done& d) { on_written(d); });
   }
 
 private:
+  std::string summary() const {
+    return std::string{leading_ ? "leading" : "following"} + ", "
+           + std::to_string(services_.size()) + " Services, "
+           + std::to_string(pools_.size()) + " pools, "
+           + std::to_string(in_flight_.size()) + " writes in flight, "
+           + std::to_string(queued_.size()) + " queued";
+  }
+
   template <class T>
   struct type_tag {
     using type = T;
@@ -358,7 +368,20 @@ private:
   }
 
   void record(const k8s::event_write& e) {
+    count_allocation(e.event);
     record_event(recorder_, e, args_.reporting_instance);
+  }
+
+  // Counted where the Event is: an allocation or release once its write
+  // succeeded, a failure once per Service and message.
+  static void count_allocation(const k8s::planned_event& e) {
+    if (e.reason == "IPAllocated")
+      metrics::add("porter_eip_allocations_total", {{"pool", e.pool}});
+    else if (e.reason == "IPReleased")
+      metrics::add("porter_eip_releases_total", {});
+    else if (e.reason == "AllocationFailed" && e.failure)
+      metrics::add("porter_eip_allocation_failures_total",
+                   {{"reason", k8s::metric_name(*e.failure)}});
   }
 
   void on_written(const manager_write_done& d) {
@@ -445,6 +468,7 @@ private:
   bool announcer_done_ = false;
   std::vector<caf::actor> children_;
   std::map<std::string, caf::actor> pools_; ///< Eip name → its eip_pool
+  actor_card card_;
 };
 
 caf::behavior manager_behavior(caf::stateful_actor<manager_state>* self,

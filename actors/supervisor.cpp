@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "actors/actor_card.hpp"
 #include "actors/logging.hpp"
 
 namespace porter {
@@ -32,11 +33,23 @@ public:
       children_.push_back(supervised_child{std::move(spec), {}, {}, 0, 0, 0});
       start(children_.back());
     }
-    return {
+    std::string names;
+    for (const auto& c : children_)
+      names += (names.empty() ? "" : ",") + c.spec.name;
+    card_.enroll(self_, "supervisor", names, [this] {
+      std::size_t running = 0;
+      std::uint32_t restarts = 0;
+      for (const auto& c : children_) {
+        running += c.handle ? 1 : 0;
+        restarts += c.restarts;
+      }
+      return std::to_string(running) + "/" + std::to_string(children_.size())
+             + " children running, " + std::to_string(restarts) + " restarts";
+    });
+    return card_.behavior(
       [this](atoms::restart_atom, const std::string& name,
              std::uint64_t generation) { on_restart(name, generation); },
-      [this](atoms::children_atom) { return status(); },
-    };
+      [this](atoms::children_atom) { return status(); });
   }
 
 private:
@@ -121,6 +134,7 @@ private:
   std::vector<supervised_child> children_;
   bool stopping_ = false;
   caf::error exit_reason_;
+  actor_card card_;
 };
 
 } // namespace

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "bgp/message.hpp"
 
@@ -35,5 +36,14 @@ private:
 
 /// The type of a decoded message.
 message_type type_of(const message& m);
+
+/// The lower-case name of a message type for metric labels ("open",
+/// "update", "notification", "keepalive", "route_refresh"; RFC 4271 §4.1,
+/// RFC 2918 §3); "unknown" otherwise.
+const char* metric_name(message_type t);
+
+/// The FSM state as BGP4-MIB's bgpPeerState numbers it (RFC 4273 §4: idle
+/// 1, connect 2, active 3, opensent 4, openconfirm 5, established 6).
+int mib_state_number(std::string_view rfc_state_name);
 
 } // namespace porter::bgp

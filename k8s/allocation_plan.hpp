@@ -88,6 +88,9 @@ enum class failure_kind : std::uint8_t {
   sharing_refused, ///< held by a Service it may not share with
 };
 
+/// The failure as a metric label: "bad_request", "pool_exhausted", ...
+const char* metric_name(failure_kind k);
+
 struct allocation_failure {
   failure_kind kind = failure_kind::no_pool;
   std::string message; ///< one line, for the AllocationFailed Event
@@ -98,6 +101,8 @@ struct planned_event {
   event_type type = event_type::normal;
   std::string reason; ///< IPAllocated, IPReleased or AllocationFailed
   std::string message;
+  std::string pool{}; ///< IPAllocated: the pool the address comes from
+  std::optional<failure_kind> failure{}; ///< AllocationFailed: why
 };
 
 /// One desired ingress address and the pool it comes from (also the value

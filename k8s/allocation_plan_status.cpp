@@ -167,11 +167,35 @@ service_events(const std::vector<net::ip_address>& held, const service_plan& p,
     if (!in(held, x.ip))
       out.push_back(
         {event_type::normal, "IPAllocated",
-         "allocated " + net::to_string(x.ip) + " from pool " + x.pool});
+         "allocated " + net::to_string(x.ip) + " from pool " + x.pool, x.pool});
   if (p.failure)
-    out.push_back(
-      {event_type::warning, "AllocationFailed", p.failure->message});
+    out.push_back({event_type::warning, "AllocationFailed", p.failure->message,
+                   "", p.failure->kind});
   return out;
+}
+
+const char* metric_name(failure_kind k) {
+  switch (k) {
+    case failure_kind::bad_request:
+      return "bad_request";
+    case failure_kind::no_pool:
+      return "no_pool";
+    case failure_kind::pool_not_found:
+      return "pool_not_found";
+    case failure_kind::pool_unusable:
+      return "pool_unusable";
+    case failure_kind::wrong_family:
+      return "wrong_family";
+    case failure_kind::pool_exhausted:
+      return "pool_exhausted";
+    case failure_kind::ip_outside:
+      return "ip_outside";
+    case failure_kind::ip_taken:
+      return "ip_taken";
+    case failure_kind::sharing_refused:
+      return "sharing_refused";
+  }
+  return "unknown";
 }
 
 const service_plan* find_service(const allocation_plan& p,

@@ -33,6 +33,16 @@ metadata:
 spec:
   type: LoadBalancer
   ports: [{port: 80, protocol: TCP}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: lost
+  namespace: default
+  annotations: {lb.kubesphere.io/v1alpha1: porter, eip.openelb.kubesphere.io/v1alpha2: no-such-pool}
+spec:
+  type: LoadBalancer
+  ports: [{port: 80, protocol: TCP}]
 YAML
 "$porter" manager --kubeconfig "$work/kubeconfig" --namespace porter-system \
   --identity m1 --lease-duration 4 --renew-deadline 3 --retry-period 1 \
@@ -56,6 +66,13 @@ check "the Services watch listed once" test "$(value 'porter_watch_lists_total{k
 events=$(value 'porter_watch_events_total{kind="services"}')
 check "the Services watch saw events ($events)" test "${events:-0}" -gt 0
 check "build info names the version" grep -q '^porter_build_info{version="' "$work/metrics.txt"
+allocated() { scrape && [ "$(value 'porter_eip_allocations_total{pool="pool-m"}')" = 1 ]; }
+check "one allocation counted for pool-m" eventually 5 allocated
+failed() { scrape && [ "$(value 'porter_eip_allocation_failures_total{reason="pool_not_found"}')" = 1 ]; }
+check "one failure counted: pool_not_found" eventually 5 failed
+check "porter_actors counts one manager" test "$(value 'porter_actors{kind="manager"}')" = 1
+check "the manager's mailbox depth is exported" \
+  grep -q '^porter_actor_mailbox_depth{kind="manager",key="m1"} ' "$work/metrics.txt"
 ep=127.0.0.1:$(port)
 inspect() { "$porter" inspect --endpoint "$ep" "$@"; }
 leader_row() { inspect leader | grep -Eq '^m1 +yes +m1$'; }
@@ -64,6 +81,14 @@ pools_row() { inspect pools | grep -Eq '^pool-m +10\.60\.0\.1-10\.60\.0\.10 +10 
 check "inspect pools: pool-m 10 addresses, 1 used, Ready" eventually 5 pools_row
 services_row() { inspect services | grep -Eq '^default/m1 +10\.60\.0\.1 +pool-m'; }
 check "inspect services: default/m1 has 10.60.0.1 from pool-m" eventually 5 services_row
+"$porter" inspect --endpoint "127.0.0.1:$(port)" actors >"$work/actors.txt"
+kinds() { awk 'NR > 1 { print $1 }' "$work/actors.txt" | sort | uniq -c | awk '{ printf "%s=%s ", $2, $1 }'; }
+check "inspect actors: one manager, announcer, elector, recorder, pool; 9 watchers; no speaker without a BgpConf ($(kinds))" \
+  test "$(kinds)" = "announcer=1 eip_pool=1 event_recorder=1 leader_elector=1 manager=1 watcher=9 "
+check "inspect actors: the pool actor's state" \
+  grep -Eq '^eip_pool +pool-m +[0-9]+ +[0-9]+ +[a-z_]+ +.*used 1/10 Ready$' "$work/actors.txt"
+actors_json_ok() { inspect actors -o json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if {"kind","key","summary","messages","mailbox","lastMessage","idleSeconds","busySeconds","restarts"} <= set(d["actors"][0]) else 1)'; }
+check "/debug/actors has every field" actors_json_ok
 json_ok() { inspect pools -o json | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["pools"][0]["used"] == 1 else 1)'; }
 check "inspect -o json is the document" json_ok
 err=$("$porter" inspect leader --endpoint 127.0.0.1:1 2>&1 >/dev/null); rc=$?
@@ -82,6 +107,7 @@ if [ "$fail" -ne 0 ]; then
   echo "--- kubectl describe eip pool-m"; echo "$described"
 fi
 if [ "$fail" -ne 0 ]; then
+  echo "--- inspect actors"; cat "$work/actors.txt"
   echo "--- metrics"; cat "$work/metrics.txt"; echo "--- manager log"; tail -20 "$work/m1.log"
 fi
 exit "$fail"

@@ -37,6 +37,45 @@ kind: BgpPeer
 metadata: {name: tor}
 spec:
   conf: {neighborAddress: $SW_IP, peerAs: $SW_AS}
+  afiSafis:
+  - config: {family: {afi: AFI_IP, safi: SAFI_UNICAST}, enabled: true}
+    addPaths: {config: {sendMax: 8}}
+---
+# BIRD has no protocol for this address: the session never comes up.
+apiVersion: network.kubesphere.io/v1alpha2
+kind: BgpPeer
+metadata: {name: tor-b}
+spec:
+  conf: {neighborAddress: $SW2_IP, peerAs: $SW_AS}
+---
+apiVersion: network.kubesphere.io/v1alpha2
+kind: Eip
+metadata: {name: pool}
+spec: {address: $EIP-10.200.$net.20}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: default
+  annotations: {lb.kubesphere.io/v1alpha1: porter, eip.openelb.kubesphere.io/v1alpha2: pool}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  ports: [{port: 80, protocol: TCP}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-x
+  namespace: default
+  labels: {kubernetes.io/service-name: web}
+addressType: IPv4
+endpoints:
+- {addresses: [10.244.0.1], conditions: {ready: true}, nodeName: node-1}
+- {addresses: [10.244.0.2], conditions: {ready: true}, nodeName: node-2}
+- {addresses: [10.244.0.3], conditions: {ready: true}, nodeName: node-3}
+ports: [{port: 8080, protocol: TCP}]
 YAML
 echo "tok-$RANDOM$RANDOM" >"$WORK/admin-token"
 start_bg m1 ip netns exec "$NS_M1" "$porter" manager \
@@ -80,6 +119,62 @@ inspect routes --token-file "$WORK/admin-token" | grep '^advertising (leader)' >
 denied=$(inspect peers 2>&1 >/dev/null) && fail "inspect without the token was let in"
 [[ $denied == *"401"* ]] || fail "inspect without the token: '$denied'"
 step_ok 1b "inspect peers/routes with the token; refused without it" "$t"
+
+# Items 2 and 6: the actors a manager with two peers and one pool runs;
+# what porter says it advertises equals what the switch has.
+t=$(now_us)
+tok=(--token-file "$WORK/admin-token")
+sw_fib() { fib_nexthops "$NS_SW" "$PREFIX"; }
+fib_has_three() { [ "$(sw_fib)" = "$N1 $N2 $N3" ]; }
+poll_until 15 fib_has_three || fail "BIRD's FIB for $PREFIX: '$(sw_fib)'"
+echo "--- porter inspect actors"
+inspect actors "${tok[@]}" | tee "$WORK/actors.txt"
+kind_count() { awk -v k="$1" 'NR > 1 && $1 == k' "$WORK/actors.txt" | wc -l; }
+for want in bgp_session=2 eip_pool=1 manager=1 announcer=1 leader_elector=1 \
+  bgp_speaker=1 event_recorder=1; do
+  [ "$(kind_count "${want%=*}")" = "${want#*=}" ] ||
+    fail "inspect actors: $(kind_count "${want%=*}") ${want%=*}, want ${want#*=}"
+done
+# Every watched kind once (services, eips, namespaces, endpointslices,
+# nodes, bgpconfs, bgppeers, secrets, leases).
+[ "$(kind_count watcher)" = 9 ] || fail "inspect actors: $(kind_count watcher) watchers, want 9"
+grep -Eq '^bgp_session +tor +[0-9]+ +[0-9]+ .*Established, 3 paths sent$' "$WORK/actors.txt" ||
+  fail "inspect actors: the tor session's row"
+grep -Eq '^eip_pool +pool .*used 1/11 Ready$' "$WORK/actors.txt" ||
+  fail "inspect actors: the pool's row"
+routes=$(inspect routes "${tok[@]}" "$PREFIX")
+echo "$routes"
+grep -Eq "^$EIP +$N1 $N2 $N3 +default/web\$" <<<"$routes" ||
+  fail "inspect routes $PREFIX does not show BIRD's next hops $N1 $N2 $N3"
+[ "$(inspect routes "${tok[@]}" 192.168.0.0/16 | grep -c "^$EIP" || true)" = 0 ] ||
+  fail "inspect routes 192.168.0.0/16 shows $EIP"
+step_ok 1c "inspect actors: kinds and counts; inspect routes = BIRD's FIB" "$t"
+
+t=$(now_us)
+[ "$(query 'sum(porter_bgp_session_up)')" = 1 ] || fail "two peers, one up: '$(query 'sum(porter_bgp_session_up)')'"
+[ "$(query 'porter_bgp_session_state{peer="tor"}')" = 6 ] ||
+  fail "porter_bgp_session_state tor: '$(query 'porter_bgp_session_state{peer="tor"}')'"
+state_b=$(query 'porter_bgp_session_state{peer="tor-b"}')
+[[ $state_b == [123] ]] || fail "porter_bgp_session_state tor-b: '$state_b' (Idle/Connect/Active)"
+bird_paths=$(birdc_sw show route protocol m1 "$PREFIX" | grep -c "via ")
+prefixes_is_bird() { [ "$(query 'porter_bgp_prefixes_advertised{peer="tor"}')" = "$bird_paths" ]; }
+poll_until 5 prefixes_is_bird ||
+  fail "porter_bgp_prefixes_advertised: '$(query 'porter_bgp_prefixes_advertised{peer="tor"}')', BIRD has $bird_paths"
+uptime=$(query 'porter_bgp_session_uptime_seconds{peer="tor"}')
+"$PYTHON" -c "import sys; sys.exit(0 if float('$uptime') > 0 else 1)" || fail "uptime '$uptime'"
+[ "$(query 'porter_bgp_messages_sent_total{peer="tor",type="open"}')" = 1 ] || fail "one OPEN sent"
+[ "$(query 'porter_eip_allocations_total{pool="pool"}')" = 1 ] || fail "allocations: '$(query 'porter_eip_allocations_total{pool="pool"}')'"
+[ "$(query 'porter_actors{kind="bgp_session"}')" = 2 ] || fail "porter_actors bgp_session"
+step_ok 1d "metrics: state 6 and $state_b, $bird_paths prefixes = BIRD's, uptime ${uptime}s, 1 allocation" "$t"
+
+t=$(now_us)
+described=$(k describe bgppeer tor)
+grep -Eq 'Session State: +ESTABLISHED' <<<"$described" ||
+  { echo "$described"; fail "kubectl describe bgppeer: no Established state"; }
+peers_table=$(k get bgppeers)
+echo "$peers_table"
+grep -Eq '^tor +[0-9.]+ +65000 +True ' <<<"$peers_table" || fail "kubectl get bgppeers: tor not Valid=True"
+step_ok 1e "kubectl describe bgppeer shows the replica's session state" "$t"
 
 t=$(now_us)
 birdc_sw disable m1 >/dev/null

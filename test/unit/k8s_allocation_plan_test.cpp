@@ -174,6 +174,9 @@ TEST(AllocationPlan, ExhaustedPoolFailsThenNewPoolAllocates) {
   EXPECT_TRUE(c->ips.empty());
   EXPECT_EQ(reasons_of(plan, "ns", "c"), "AllocationFailed");
   EXPECT_EQ(c->events[0].type, event_type::warning);
+  // The metric label the manager counts the failure under.
+  ASSERT_TRUE(c->events[0].failure);
+  EXPECT_STREQ(metric_name(*c->events[0].failure), "pool_exhausted");
   EXPECT_TRUE(find_pool(plan, "p")->status.occupied);
   apply(plan, w);
   w.eips.push_back(pool("q", "10.0.1.0/30", false));
@@ -181,7 +184,26 @@ TEST(AllocationPlan, ExhaustedPoolFailsThenNewPoolAllocates) {
   plan = plan_allocations(w);
   EXPECT_EQ(ips_of(plan, "ns", "c"), "10.0.1.0");
   EXPECT_EQ(reasons_of(plan, "ns", "c"), "IPAllocated");
+  EXPECT_EQ(find_service(plan, "ns", "c")->events[0].pool, "q");
   EXPECT_EQ(reasons_of(plan, "ns", "a"), "");
+}
+
+// porter_eip_allocation_failures_total's `reason` label: one per
+// failure_kind, snake case as Prometheus label values usually are.
+TEST(AllocationPlan, FailureMetricNames) {
+  const std::pair<failure_kind, const char*> table[] = {
+    {failure_kind::bad_request, "bad_request"},
+    {failure_kind::no_pool, "no_pool"},
+    {failure_kind::pool_not_found, "pool_not_found"},
+    {failure_kind::pool_unusable, "pool_unusable"},
+    {failure_kind::wrong_family, "wrong_family"},
+    {failure_kind::pool_exhausted, "pool_exhausted"},
+    {failure_kind::ip_outside, "ip_outside"},
+    {failure_kind::ip_taken, "ip_taken"},
+    {failure_kind::sharing_refused, "sharing_refused"},
+  };
+  for (const auto& [kind, name] : table)
+    EXPECT_STREQ(metric_name(kind), name);
 }
 
 TEST(AllocationPlan, NoPoolFails) {
