@@ -232,6 +232,14 @@ in_node "$porter" inspect rules --endpoint "127.0.0.1:$(admin_port)" >"$WORK/ins
   fail "porter inspect rules failed"
 grep -E "^$B +101 +[0-9]+$" "$WORK/inspect-rules.txt" >/dev/null ||
   fail "inspect rules lacks $B: $(cat "$WORK/inspect-rules.txt")"
+# The agent's actors (issue #11 item 6): itself and its Services watcher.
+in_node "$porter" inspect actors --endpoint "127.0.0.1:$(admin_port)" >"$WORK/inspect-actors.txt" ||
+  fail "porter inspect actors failed"
+cat "$WORK/inspect-actors.txt"
+[ "$(awk 'NR > 1 { print $1 "/" $2 }' "$WORK/inspect-actors.txt" | tr '\n' ' ')" = "agent/node-1 watcher/services " ] ||
+  fail "inspect actors: want agent/node-1 and watcher/services"
+grep -E '^agent +node-1 .* 1 rules, [0-9]+ repairs$' "$WORK/inspect-actors.txt" >/dev/null ||
+  fail "inspect actors: the agent's state"
 step_ok 5 "drift repaired: deleted rule, changed rule, deleted route" "$t"
 
 # ------------------------------------------------------------------ 6 ----
