@@ -3,7 +3,11 @@
 # apiserver` the way a user would (`kubectl apply -k`), then OpenELB's own
 # sample objects applied unchanged; `kubectl get` shows the printer columns,
 # v1alpha1 Eips are still served, and the schema is structural (unknown
-# fields pruned/refused, enums enforced). Fails, not skips, without kubectl.
+# fields pruned/refused, enums enforced). Issue #12: malformed addresses and
+# out-of-range AS numbers are refused with a clear message (schema bounds and
+# CEL rules, no webhook), pools stay editable, and the emulator runs
+# transition rules and refuses CRDs whose rules do not compile. Fails, not
+# skips, without kubectl.
 set -u
 porter=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -78,6 +82,102 @@ check "address is required" grep -q 'spec.address: Required value' <<<"$out"
 out=$(printf '%s\n' 'apiVersion: network.kubesphere.io/v1alpha2' 'kind: BgpConf' \
   'metadata: {name: big-as}' 'spec: {as: 4200000000}' | k apply -f - 2>&1)
 check "4-byte AS numbers are accepted" contains "$out" "bgpconf.network.kubesphere.io/big-as created"
+
+# --- issue #12: validation without a webhook ------------------------------
+apply_doc() { printf '%s\n' "$@" | k apply -f - 2>&1; }
+out=$(apply_doc 'apiVersion: network.kubesphere.io/v1alpha2' 'kind: Eip' \
+  'metadata: {name: bad-address}' 'spec: {address: 10.0.0.300}')
+check "a malformed Eip address is refused with a clear message" \
+  contains "$out" 'The Eip "bad-address" is invalid: spec.address: Invalid value: "string": every address must be IPv4 (dotted decimal, no leading zeros) or IPv6'
+out=$(apply_doc 'apiVersion: network.kubesphere.io/v1alpha2' 'kind: Eip' \
+  'metadata: {name: bad-range}' 'spec: {address: 10.0.0.9-10.0.0.1}')
+check "a reversed range is refused" \
+  contains "$out" 'spec.address: Invalid value: "string": the first address of a range must not be after the last'
+out=$(apply_doc 'apiVersion: network.kubesphere.io/v1alpha2' 'kind: Eip' \
+  'metadata: {name: bad-cidr}' 'spec: {address: 10.0.0.0/255.255.255.0}')
+check "the netmask form is refused" \
+  contains "$out" 'must be one IP address, a CIDR "address/length" or a range "first-last"'
+out=$(apply_doc 'apiVersion: network.kubesphere.io/v1alpha2' 'kind: Eip' \
+  'metadata: {name: no-nic}' 'spec: {address: 10.9.0.0/24, protocol: layer2}')
+check "a layer2 pool without an interface is refused" \
+  contains "$out" 'spec: Invalid value: "object": interface is required when protocol is layer2 or vip'
+out=$(apply_doc 'apiVersion: network.kubesphere.io/v1alpha2' 'kind: BgpPeer' \
+  'metadata: {name: bad-as}' \
+  'spec: {conf: {neighborAddress: 172.22.0.3, peerAs: 4294967296}}')
+check "a BgpPeer AS above 4294967295 is refused with a clear message" \
+  contains "$out" 'The BgpPeer "bad-as" is invalid: spec.conf.peerAs: Invalid value: 4294967296: spec.conf.peerAs in body should be less than or equal to 4294967295'
+out=$(apply_doc 'apiVersion: network.kubesphere.io/v1alpha2' 'kind: BgpPeer' \
+  'metadata: {name: zero-as}' \
+  'spec: {conf: {neighborAddress: 172.22.0.3, peerAs: 0}}')
+check "a BgpPeer AS of 0 is refused" \
+  contains "$out" 'spec.conf.peerAs: Invalid value: 0: spec.conf.peerAs in body should be greater than or equal to 1'
+out=$(apply_doc 'apiVersion: network.kubesphere.io/v1alpha2' 'kind: BgpPeer' \
+  'metadata: {name: bad-peer}' 'spec: {conf: {neighborAddress: tor-1, peerAs: 65001}}')
+check "a neighbor that is not an IP address is refused" \
+  contains "$out" 'spec.conf.neighborAddress: Invalid value: "string": must be an IPv4 or IPv6 address'
+out=$(apply_doc 'apiVersion: network.kubesphere.io/v1alpha2' 'kind: BgpConf' \
+  'metadata: {name: zero-id}' 'spec: {as: 65000, routerId: 0.0.0.0}')
+check "a zero router ID is refused" \
+  contains "$out" 'spec.routerId: Invalid value: "string": must be a non-zero dotted IPv4 address'
+k get eips bad-address bad-range bad-cidr no-nic >/dev/null 2>&1
+check "nothing refused was stored" [ $? -ne 0 ]
+
+# OpenELB's objects again, unchanged (apply is a no-op), and a pool edit.
+out=$(k apply -f "$data/openelb-objects.yaml" 2>&1)
+check "OpenELB's objects are still accepted as they are" \
+  [ "$(grep -c unchanged <<<"$out")" -eq 3 ]
+out=$(k patch eip eip-pool --type merge \
+  -p '{"spec":{"address":"192.168.0.100-192.168.0.250"}}' 2>&1)
+check "a pool's address can be edited (porter moves Services as needed)" \
+  contains "$out" "eip.network.kubesphere.io/eip-pool patched"
+check "short names: pool, bgpp, bgpc" \
+  [ "$(k get pool,bgpp,bgpc -o name 2>&1 | grep -c network.kubesphere.io)" -ge 3 ]
+
+# Transition rules (oldSelf) and CRDs with broken rules, on a throwaway CRD.
+widget_crd() { # widget_crd <rule>
+  cat <<YAML
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Cluster
+  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              name:
+                type: string
+                x-kubernetes-validations:
+                - {rule: "$1", message: name is immutable}
+              size: {type: integer}
+YAML
+}
+out=$(widget_crd 'self.nmae == 1' | k apply -f - 2>&1)
+check "a CRD whose rule does not compile is refused with the rule's path" \
+  grep -qF -- "spec.versions[0].schema.openAPIV3Schema.properties[spec].properties[name].x-kubernetes-validations[0].rule: Invalid value" <<<"$out"
+check "... and cel-go's reason" contains "$out" "compilation failed: ERROR: <input>:1:6: type 'string' does not support field selection"
+out=$(widget_crd 'self == oldSelf' | k apply -f - 2>&1)
+check "an immutable-field rule installs" \
+  contains "$out" "customresourcedefinition.apiextensions.k8s.io/widgets.example.com created"
+k wait --for condition=established --timeout=20s crd/widgets.example.com >/dev/null 2>&1
+widget() { apply_doc 'apiVersion: example.com/v1' 'kind: Widget' \
+  'metadata: {name: w}' "spec: {name: $1, size: $2}"; }
+out=$(widget a 1)
+check "the transition rule is not run on create" contains "$out" "widget.example.com/w created"
+out=$(widget a 2)
+check "an update that keeps the field passes" contains "$out" "widget.example.com/w configured"
+out=$(widget b 2)
+check "changing the immutable field is refused" \
+  contains "$out" 'The Widget "w" is invalid: spec.name: Invalid value: "string": name is immutable'
 
 if [ $fail -ne 0 ]; then
   echo "--- apiserver log (tail)"; tail -20 "$work/apiserver.log"
