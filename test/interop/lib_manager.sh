@@ -41,6 +41,11 @@ manager_lab_up() {
   done
   static_neighbours "$NS_SW" br0 "10.96.$net." 11 12 13 14 15
 
+  # A test may bring its own switch (lab_switch_up); the default is BIRD
+  # with one protocol per replica.
+  if declare -F lab_switch_up >/dev/null; then
+    lab_switch_up
+  else
   cat >"$WORK/bird.conf" <<EOF
 $(bird_conf_head "$SW_IP")
 $(bird_kernel_multipath ipv4)
@@ -55,6 +60,7 @@ protocol bgp m1 from replica { neighbor $M1_IP as $PORTER_AS; }
 protocol bgp m2 from replica { neighbor $M2_IP as $PORTER_AS; }
 EOF
   bird_launch "$NS_SW" "bird-$((++starts))"
+  fi
   start_bg apiserver ip netns exec "$NS_SW" "$porter" --log-level warn sim \
     apiserver --listen "$SW_IP:0" --tls --token interop \
     --kubeconfig-out "$WORK/kubeconfig"
