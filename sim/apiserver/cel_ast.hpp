@@ -81,6 +81,10 @@ const function_info* find_function(std::string_view name);
 result call_function(const std::string& name, bool receiver,
                      const std::vector<value>& args, regex_cache& re);
 
+/// int(), uint(), double() or string() of `v`; nullopt when `name` is none
+/// of them.
+std::optional<result> convert(const std::string& name, const value& v);
+
 /// Arithmetic and relational operators on evaluated operands.
 result apply_operator(const std::string& op, const std::vector<value>& args);
 

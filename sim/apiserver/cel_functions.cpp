@@ -1,14 +1,10 @@
 // The functions of the CEL subset: cel-spec's standard definitions (size,
-// conversions, matches, startsWith/endsWith/contains), cel-go's strings
+// matches, startsWith/endsWith/contains; conversions in cel_convert.cpp),
+// cel-go's strings
 // extension that Kubernetes enables (split, join, lowerAscii, upperAscii,
 // trim, indexOf, substring, replace, charAt) and Kubernetes' list library
 // (isSorted, sum, min, max). Strings are indexed by code point, as in CEL.
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
-#include <cstdio>
-#include <cstdlib>
-#include <limits>
 
 #include "sim/apiserver/cel_ast.hpp"
 
@@ -65,116 +61,6 @@ std::vector<std::size_t> code_points(const std::string& s) {
       out.push_back(i);
   out.push_back(s.size());
   return out;
-}
-
-std::string go_double(double d) {
-  char buf[32];
-  for (int prec = 1; prec <= 17; ++prec) {
-    std::snprintf(buf, sizeof buf, "%.*g", prec, d);
-    if (std::strtod(buf, nullptr) == d)
-      break;
-  }
-  return buf;
-}
-
-result to_int(const value& v) {
-  switch (v.type()) {
-    case kind::int_type:
-      return v;
-    case kind::uint_type:
-      if (v.as_uint() > std::uint64_t(std::numeric_limits<std::int64_t>::max()))
-        return fail("range error converting " + std::to_string(v.as_uint())
-                    + " to int");
-      return value::integer(static_cast<std::int64_t>(v.as_uint()));
-    case kind::double_type: {
-      double d = v.as_double();
-      if (!(d > -9.2233720368547758e18 && d < 9.2233720368547758e18))
-        return fail("range error converting " + go_double(d) + " to int");
-      return value::integer(static_cast<std::int64_t>(d));
-    }
-    case kind::string_type: {
-      const std::string& s = v.as_string();
-      char* end = nullptr;
-      errno = 0;
-      long long n = std::strtoll(s.c_str(), &end, 10);
-      if (s.empty() || *end != '\0' || errno == ERANGE
-          || std::isspace(static_cast<unsigned char>(s[0])) != 0)
-        return fail(
-          "strconv.ParseInt: parsing \"" + s + "\": "
-          + (errno == ERANGE ? "value out of range" : "invalid syntax"));
-      return value::integer(n);
-    }
-    default:
-      return no_overload();
-  }
-}
-
-result to_uint(const value& v) {
-  switch (v.type()) {
-    case kind::uint_type:
-      return v;
-    case kind::int_type:
-      if (v.as_int() < 0)
-        return fail("range error converting " + std::to_string(v.as_int())
-                    + " to uint");
-      return value::uinteger(static_cast<std::uint64_t>(v.as_int()));
-    case kind::double_type: {
-      double d = v.as_double();
-      if (!(d >= 0 && d < 1.8446744073709552e19))
-        return fail("range error converting " + go_double(d) + " to uint");
-      return value::uinteger(static_cast<std::uint64_t>(d));
-    }
-    case kind::string_type: {
-      const std::string& s = v.as_string();
-      char* end = nullptr;
-      errno = 0;
-      unsigned long long n = std::strtoull(s.c_str(), &end, 10);
-      if (s.empty() || *end != '\0' || errno == ERANGE || s[0] == '-'
-          || std::isspace(static_cast<unsigned char>(s[0])) != 0)
-        return fail("strconv.ParseUint: parsing \"" + s + "\": invalid syntax");
-      return value::uinteger(n);
-    }
-    default:
-      return no_overload();
-  }
-}
-
-result to_double(const value& v) {
-  switch (v.type()) {
-    case kind::double_type:
-      return v;
-    case kind::int_type:
-      return value::real(static_cast<double>(v.as_int()));
-    case kind::uint_type:
-      return value::real(static_cast<double>(v.as_uint()));
-    case kind::string_type: {
-      char* end = nullptr;
-      double d = std::strtod(v.as_string().c_str(), &end);
-      if (v.as_string().empty() || *end != '\0')
-        return fail("strconv.ParseFloat: parsing \"" + v.as_string()
-                    + "\": invalid syntax");
-      return value::real(d);
-    }
-    default:
-      return no_overload();
-  }
-}
-
-result to_string(const value& v) {
-  switch (v.type()) {
-    case kind::string_type:
-      return v;
-    case kind::int_type:
-      return value::string(std::to_string(v.as_int()));
-    case kind::uint_type:
-      return value::string(std::to_string(v.as_uint()));
-    case kind::double_type:
-      return value::string(go_double(v.as_double()));
-    case kind::bool_type:
-      return value::string(v.as_bool() ? "true" : "false");
-    default:
-      return no_overload();
-  }
 }
 
 result size_of(const value& v) {
@@ -256,18 +142,11 @@ result call_function(const std::string& name, bool receiver, const args_t& a,
     return no_overload();
   if (name == "size" && a.size() == 1)
     return size_of(a[0]);
-  if (!receiver && a.size() == 1) {
-    if (name == "int")
-      return to_int(a[0]);
-    if (name == "uint")
-      return to_uint(a[0]);
-    if (name == "double")
-      return to_double(a[0]);
-    if (name == "string")
-      return to_string(a[0]);
-    if (name == "dyn")
-      return a[0];
-  }
+  if (!receiver && a.size() == 1 && name == "dyn")
+    return a[0];
+  if (!receiver && a.size() == 1)
+    if (auto r = convert(name, a[0]))
+      return *r;
   if (name == "join" && receiver && a[0].type() == kind::list_type) {
     if (a.size() == 1)
       return join(a[0].items(), "");

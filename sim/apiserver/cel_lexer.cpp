@@ -245,4 +245,23 @@ tl::expected<token, parse_error> lexer::string_literal(bool raw) {
   return t;
 }
 
+std::string format_issue(std::string_view source, std::size_t pos,
+                         const std::string& message) {
+  std::size_t line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < pos && i < source.size(); ++i)
+    if (source[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  auto line_end = source.find('\n', line_start);
+  auto text = source.substr(line_start, line_end == std::string_view::npos
+                                          ? std::string_view::npos
+                                          : line_end - line_start);
+  std::size_t col = pos - line_start;
+  return "ERROR: <input>:" + std::to_string(line) + ":"
+         + std::to_string(col + 1) + ": " + message + "\n | "
+         + std::string(text) + "\n | " + std::string(col, '.') + "^";
+}
+
 } // namespace porter::sim::cel
