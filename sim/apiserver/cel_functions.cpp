@@ -1,9 +1,9 @@
 // The functions of the CEL subset: cel-spec's standard definitions (size,
 // matches, startsWith/endsWith/contains; conversions in cel_convert.cpp),
-// cel-go's strings
-// extension that Kubernetes enables (split, join, lowerAscii, upperAscii,
-// trim, indexOf, substring, replace, charAt) and Kubernetes' list library
-// (isSorted, sum, min, max). Strings are indexed by code point, as in CEL.
+// cel-go's strings extension that Kubernetes enables (split, join,
+// lowerAscii, upperAscii, trim, indexOf, substring, replace, charAt) and
+// Kubernetes' list library (isSorted, sum, min, max). Strings are indexed by
+// code point, as in CEL.
 #include <algorithm>
 
 #include "sim/apiserver/cel_ast.hpp"
