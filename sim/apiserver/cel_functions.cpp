@@ -14,6 +14,9 @@ namespace {
 
 using args_t = std::vector<value>;
 
+// As schema_validation.cpp's limit for `pattern`.
+constexpr std::size_t max_match_input = 4096;
+
 constexpr function_info table[] = {
   {"size", 1, 0, 0, kind::int_type},
   {"int", 1, -1, -1, kind::int_type},
@@ -79,6 +82,12 @@ result size_of(const value& v) {
 
 result matches(const std::string& s, const std::string& pattern,
                regex_cache& re) {
+  // std::regex recurses per character (RE2 does not): a long value could
+  // overflow the stack, so the emulator refuses to match it.
+  if (s.size() > max_match_input)
+    return fail("regex input of " + std::to_string(s.size())
+                + " bytes is over the emulator's limit of "
+                + std::to_string(max_match_input));
   const std::regex* r = re.get(pattern);
   if (r == nullptr)
     return fail("error parsing regexp: invalid pattern: `" + pattern + "`");

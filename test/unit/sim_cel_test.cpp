@@ -257,6 +257,13 @@ TEST(Cel, SchemaTypesTheValues) {
   EXPECT_EQ(v.find("i")->type(), kind::int_type);
 }
 
+TEST(Cel, LongMatchInputIsAnErrorNotACrash) {
+  std::string long_value = "\"" + std::string(100000, 'a') + "\"";
+  EXPECT_EQ(run("self.matches('^(a|b)*$')", long_value.c_str()),
+            "error: regex input of 100000 bytes is over the emulator's limit "
+            "of 4096");
+}
+
 TEST(Cel, DeepNestingIsASyntaxErrorNotACrash) {
   std::string deep(5000, '(');
   deep += "true";
