@@ -85,6 +85,11 @@ result call_function(const std::string& name, bool receiver,
 /// of them.
 std::optional<result> convert(const std::string& name, const value& v);
 
+/// The property name a field selection means: Kubernetes escapes names that
+/// are not CEL identifiers (`__dash__` for '-', `__dot__`, `__slash__`,
+/// `__underscores__` for "__", `__in__` for the keyword `in`...).
+std::string unescape_field(std::string_view name);
+
 /// Arithmetic and relational operators on evaluated operands.
 result apply_operator(const std::string& op, const std::vector<value>& args);
 

@@ -152,7 +152,7 @@ private:
     const json::value* props = json::find(*t.schema, "properties");
     const json::value* extra = json::find(*t.schema, "additionalProperties");
     if (props != nullptr)
-      if (const json::value* p = json::find(*props, n.name))
+      if (const json::value* p = json::find(*props, unescape_field(n.name)))
         return of_schema(p);
     if (extra != nullptr && extra->IsObject())
       return of_schema(extra);

@@ -73,7 +73,7 @@ private:
       return operand;
     if (operand->type() != kind::map_type)
       return fail("no such overload");
-    const value* v = operand->find(std::string_view(n.name));
+    const value* v = operand->find(std::string_view(unescape_field(n.name)));
     if (n.kind == node_kind::has)
       return value::boolean(v != nullptr);
     if (v == nullptr)

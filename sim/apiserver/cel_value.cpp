@@ -273,6 +273,38 @@ result apply_operator(const std::string& op, const std::vector<value>& args) {
   return arithmetic(op, a, b);
 }
 
+std::string unescape_field(std::string_view name) {
+  static const std::string_view keywords[] = {
+    "true",     "false",   "null",      "in",       "as",  "break",  "const",
+    "continue", "else",    "for",       "function", "if",  "import", "let",
+    "loop",     "package", "namespace", "return",   "var", "void",   "while"};
+  if (name.size() > 4 && name.substr(0, 2) == "__"
+      && name.substr(name.size() - 2) == "__")
+    for (auto k : keywords)
+      if (name.substr(2, name.size() - 4) == k)
+        return std::string(k);
+  static const std::pair<std::string_view, char> escapes[]
+    = {{"__dash__", '-'}, {"__dot__", '.'}, {"__slash__", '/'}};
+  std::string out;
+  for (std::size_t i = 0; i < name.size();) {
+    bool done = false;
+    if (name.substr(i, 15) == "__underscores__") {
+      out += "__";
+      i += 15;
+      continue;
+    }
+    for (const auto& [text, c] : escapes)
+      if (!done && name.substr(i, text.size()) == text) {
+        out += c;
+        i += text.size();
+        done = true;
+      }
+    if (!done)
+      out += name[i++];
+  }
+  return out;
+}
+
 const std::regex* regex_cache::get(const std::string& pattern) {
   auto it = cache_.find(pattern);
   if (it != cache_.end())

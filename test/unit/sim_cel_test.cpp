@@ -130,6 +130,9 @@ TEST(Cel, SelfFieldsAndHas) {
     {"self.spec.interface == 'eth0'", "error: no such key: interface", obj},
     {"self.spec.ports[0] == 80", "true", obj},
     {"self.spec['address'] == '10.0.0.1'", "true", obj},
+    // Kubernetes escapes property names that are not CEL identifiers.
+    {"self.a__dash__b == 1 && self.__in__ == 2 && self.x__dot__y == 3", "true",
+     R"({"a-b":1,"in":2,"x.y":3})"},
   });
 }
 
