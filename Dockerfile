@@ -7,7 +7,6 @@
 # libnl-3-200, libnl-route-3-200, libspdlog1.10, libssl3, libyaml-cpp0.7
 # (libc6, libstdc++6, libgcc-s1 are in the slim image already).
 FROM debian:bookworm AS build
-RUN apt-get update -qq
 WORKDIR /src
 COPY .ci/deps .ci/deps
 RUN .ci/deps build
