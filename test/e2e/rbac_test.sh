@@ -127,8 +127,9 @@ check "BgpConf with routerId: Valid True" eventually 20 valid True
 # A repeat within the 30 s interval is sent by the next flush as a PATCH.
 check "the repeated AllocationFailed is patched" \
   eventually 45 audited "$muser" "patch events.k8s.io events -"
-# Written every 30 s (a refused connection is no session change).
-check "BgpPeer session status written" \
+# Valid=True and the session state (every 30 s; a refused connection is
+# no session change).
+check "BgpPeer status written" \
   eventually 45 audited "$muser" "patch network.kubesphere.io bgppeers status"
 kill -TERM "$manager_pid" "$agent_pid"
 wait "$manager_pid" "$agent_pid" 2>/dev/null
