@@ -69,9 +69,9 @@ fuzz: deps
 # e2e.manifests fails when they are out of date.
 manifests:
 	$(KUBECTL) kustomize config/default >manifests/porter.yaml.tmp
-	$(KUBECTL) kustomize config/hostnetwork >manifests/porter-hostnetwork.yaml.tmp
+	$(KUBECTL) kustomize config/podnetwork >manifests/porter-podnetwork.yaml.tmp
 	mv manifests/porter.yaml.tmp manifests/porter.yaml
-	mv manifests/porter-hostnetwork.yaml.tmp manifests/porter-hostnetwork.yaml
+	mv manifests/porter-podnetwork.yaml.tmp manifests/porter-podnetwork.yaml
 
 # The multi-stage Dockerfile: Debian 12 build stage (`make build`), slim
 # runtime with the binary's shared libraries, entrypoint `porter`.

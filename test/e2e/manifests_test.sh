@@ -22,7 +22,7 @@ manifests_cleanup() {
 trap manifests_cleanup EXIT
 
 # --- rendered == sources ----------------------------------------------------
-for pair in default:porter.yaml hostnetwork:porter-hostnetwork.yaml; do
+for pair in default:porter.yaml podnetwork:porter-podnetwork.yaml; do
   src=config/${pair%%:*} out=manifests/${pair#*:}
   if k kustomize "$root/$src" >"$work/rendered.yaml" 2>"$work/kustomize.err" \
     && diff -u "$root/$out" "$work/rendered.yaml" >"$work/diff.txt"; then
