@@ -84,13 +84,17 @@ public:
           pass();
       },
       [this](atoms::peer_event_atom, const peer_event& ev) {
-        if (ev.kind == "established" || ev.kind == "down") {
+        const bool up_or_down = ev.kind == "established" || ev.kind == "down";
+        if (up_or_down)
           log::info("bgp_peer_" + ev.kind,
                     {{"peer", ev.peer}, {"detail", ev.detail}});
+        // Paths and UPDATE counts change with every batch sent.
+        if (up_or_down || ev.kind == "updates")
           schedule_status(std::chrono::seconds{1});
-        }
       },
-      [this](atoms::stats_atom) {
+      [this](atoms::stats_atom, std::uint64_t generation) {
+        if (generation != status_generation_)
+          return; // replaced by a sooner one
         status_armed_ = false;
         report_status();
       },
@@ -327,14 +331,21 @@ private:
   // ---- BgpPeer status -------------------------------------------------------
 
   // Issue #8 item 2: per replica the session state, uptime, last error and
-  // paths advertised, in status.nodesPeerStatus[<replica>]; on every session
-  // change (at most once a second) and every 30 s. Each replica writes its
-  // own entry, leader or not.
+  // paths advertised, in status.nodesPeerStatus[<replica>] (and
+  // /debug/bgp/peers); after a session change or a batch of UPDATEs (at most
+  // once a second) and every 30 s. Each replica writes its own entry,
+  // leader or not.
   void schedule_status(std::chrono::milliseconds delay) {
-    if (status_armed_ || quitting_)
+    if (quitting_)
+      return;
+    // A change while the 30 s refresh is armed must not wait for it.
+    const auto due = std::chrono::steady_clock::now() + delay;
+    if (status_armed_ && status_due_ <= due)
       return;
     status_armed_ = true;
-    self_->delayed_send(self_, delay, atoms::stats_atom_v);
+    status_due_ = due;
+    self_->delayed_send(self_, delay, atoms::stats_atom_v,
+                        ++status_generation_);
   }
 
   void report_status() {
@@ -451,6 +462,8 @@ private:
   std::set<std::string> peer_names_;
   std::map<std::string, bgp::peer_config> peer_configs_;
   bool status_armed_ = false;
+  std::chrono::steady_clock::time_point status_due_{};
+  std::uint64_t status_generation_ = 0;
   std::optional<std::vector<k8s::eip_route>> announced_;
   bool advertised_ = false;
   std::set<std::string> reported_;

@@ -112,7 +112,7 @@ step_ok 1 "Prometheus: sum(porter_bgp_session_up) = 1 with the session up" "$t"
 t=$(now_us)
 inspect() { ip netns exec "$NS_SW" "$porter" inspect --endpoint "$M1_IP:9610" "$@"; }
 peers_row() { inspect peers --token-file "$WORK/admin-token" | grep -E '^tor +Established ' >/dev/null; }
-poll_until 35 peers_row || fail "inspect peers: $(inspect peers --token-file "$WORK/admin-token" 2>&1)"
+poll_until 3 peers_row || fail "inspect peers: $(inspect peers --token-file "$WORK/admin-token" 2>&1)"
 inspect peers --token-file "$WORK/admin-token"
 inspect routes --token-file "$WORK/admin-token" | grep '^advertising (leader)' >/dev/null ||
   fail "inspect routes: $(inspect routes --token-file "$WORK/admin-token" 2>&1)"
@@ -127,6 +127,9 @@ tok=(--token-file "$WORK/admin-token")
 sw_fib() { fib_nexthops "$NS_SW" "$PREFIX"; }
 fib_has_three() { [ "$(sw_fib)" = "$N1 $N2 $N3" ]; }
 poll_until 15 fib_has_three || fail "BIRD's FIB for $PREFIX: '$(sw_fib)'"
+# /debug/bgp/peers follows the UPDATEs within a second or two, not 30 s.
+paths_row() { inspect peers "${tok[@]}" | grep -E '^tor +Established +[0-9:]+ +3 ' >/dev/null; }
+poll_until 3 paths_row || fail "inspect peers: tor's 3 paths not shown: $(inspect peers "${tok[@]}" 2>&1)"
 echo "--- porter inspect actors"
 inspect actors "${tok[@]}" | tee "$WORK/actors.txt"
 kind_count() { awk -v k="$1" 'NR > 1 && $1 == k' "$WORK/actors.txt" | wc -l; }
