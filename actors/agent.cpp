@@ -16,6 +16,7 @@
 #include "actors/watch_cache.hpp"
 #include "k8s/agent_eips.hpp"
 #include "net/coalescer.hpp"
+#include "net/io/code_pages.hpp"
 #include "net/io/readiness.hpp"
 #include "net/io/status_board.hpp"
 #include "net/rule_table.hpp"
@@ -72,6 +73,11 @@ public:
       },
       // From the drift monitor: someone touched porter's rules.
       [this](atoms::resync_atom) { schedule(); },
+      [](atoms::release_atom) {
+        log::info(
+          "code_pages_dropped",
+          {{"bytes", std::to_string(net::io::drop_code_page_mappings())}});
+      },
       // The periodic check, or a retry after a refused change.
       [this](atoms::resync_atom, std::uint64_t tick) {
         if (tick != resync_tick_)
@@ -169,6 +175,14 @@ private:
     if (!last_error_.empty())
       log::info("rules_recovered", {{"node", args_.node_name}});
     last_error_.clear();
+    // Start-up is over once the first pass is done and the watch that
+    // follows the first LIST is open (its TLS handshake runs code nothing
+    // else needs): a moment later, the pages it touched can go.
+    if (args_.drop_code_pages && !code_pages_dropped_) {
+      code_pages_dropped_ = true;
+      self_->delayed_send(self_, std::chrono::seconds{2},
+                          atoms::release_atom_v);
+    }
   }
 
   void failed(const std::string& detail) {
@@ -191,6 +205,7 @@ private:
   std::string last_error_;
   std::uint64_t repairs_ = 0;
   std::size_t rules_ = 0; ///< EIP rules in place after the last pass
+  bool code_pages_dropped_ = false;
   actor_card card_;
 };
 

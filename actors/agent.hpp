@@ -43,6 +43,10 @@ struct agent_args {
   /// The /debug/ pages' documents (may be null).
   std::shared_ptr<net::io::status_board> board;
   std::shared_ptr<net::io::readiness> readiness; ///< may be null
+  /// `porter agent`: after the first pass, unmap the code pages start-up
+  /// touched (net/io/code_pages.hpp). Not in the simulation, where many
+  /// agents share a process.
+  bool drop_code_pages = false;
 };
 
 /// Spawned detached: the netlink calls block. Messages: watch_batch of

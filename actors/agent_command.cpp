@@ -98,6 +98,7 @@ int run_agent(const agent_command& cmd) {
   args.settings = settings;
   args.default_class = cmd.default_class;
   args.node_name = cmd.node;
+  args.drop_code_pages = true;
   args.resync_period = std::chrono::milliseconds{
     static_cast<long long>(cmd.resync_period * 1000)};
   args.readiness = std::make_shared<net::io::readiness>();
