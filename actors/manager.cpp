@@ -22,6 +22,7 @@
 #include "k8s/io/api_client.hpp"
 #include "k8s/io/api_ops.hpp"
 #include "net/coalescer.hpp"
+#include "net/io/code_pages.hpp"
 #include "net/io/readiness.hpp"
 #include "net/io/status_board.hpp"
 
@@ -149,6 +150,18 @@ public:
   }
 
 private:
+  // A burst (TLS handshakes of the connection pool, 10k JSON documents)
+  // leaves the code it ran mapped with 64 KB of fault-around each; what the
+  // manager keeps using comes back (net/io/code_pages.hpp). At most every
+  // 5 s: reading smaps costs about a millisecond.
+  void drop_file_pages() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - pages_dropped_at_ < std::chrono::seconds{5})
+      return;
+    pages_dropped_at_ = now;
+    net::io::drop_code_page_mappings();
+  }
+
   std::string summary() const {
     return std::string{leading_ ? "leading" : "following"} + ", "
            + std::to_string(services_.size()) + " Services, "
@@ -394,8 +407,10 @@ private:
     if (!d.ok)
       sent_for_.erase(d.key); // failed: the same write may be needed again
     start_queued();
-    if (in_flight_.empty())
+    if (in_flight_.empty()) {
       release_free_memory(); // a burst of writes is over
+      drop_file_pages();
+    }
     // A lost race (409, a failed `test`) is the optimistic concurrency
     // at work: the next plan sees the newer object.
     const bool lost_race
@@ -468,6 +483,7 @@ private:
   bool announcer_done_ = false;
   std::vector<caf::actor> children_;
   std::map<std::string, caf::actor> pools_; ///< Eip name → its eip_pool
+  std::chrono::steady_clock::time_point pages_dropped_at_{};
   actor_card card_;
 };
 
