@@ -1,6 +1,5 @@
 #include "actors/manager.hpp"
 
-#include <deque>
 #include <map>
 #include <set>
 
@@ -21,6 +20,7 @@
 #include "k8s/allocation_writes.hpp"
 #include "k8s/io/api_client.hpp"
 #include "k8s/io/api_ops.hpp"
+#include "k8s/write_window.hpp"
 #include "net/coalescer.hpp"
 #include "net/io/code_pages.hpp"
 #include "net/io/readiness.hpp"
@@ -166,8 +166,8 @@ private:
     return std::string{leading_ ? "leading" : "following"} + ", "
            + std::to_string(services_.size()) + " Services, "
            + std::to_string(pools_.size()) + " pools, "
-           + std::to_string(in_flight_.size()) + " writes in flight, "
-           + std::to_string(queued_.size()) + " queued";
+           + std::to_string(writes_.in_flight()) + " writes in flight, "
+           + std::to_string(writes_.queued()) + " queued";
   }
 
   template <class T>
@@ -249,30 +249,30 @@ private:
     hand_out_pools(plan);
     if (!leading_)
       return; // followers stay warm; only the leader writes
-    // Each pass queues afresh what cannot be sent yet, up to max_queued;
-    // the rest waits for a later pass (every answer schedules one), so a
-    // burst of 10k Services holds at most 2,048 queued writes, not 30k.
-    queued_.clear();
-    queue_order_.clear();
+    // What does not fit the window's queue waits for a later pass (every
+    // answer schedules one).
+    writes_.begin_pass();
     std::set<std::string> planned;
     std::vector<k8s::event_write> failures;
     bool complete = true;
     k8s::plan_service_writes(
       plan, world,
       {[&](k8s::api_write&& w) {
-         if (queued_.size() >= max_queued) {
+         if (!writes_.has_room()) {
            complete = false;
            return false;
          }
          planned.insert(w.key);
-         send(std::move(w));
+         if (auto now = writes_.offer(std::move(w)))
+           start(std::move(*now));
          return true;
        },
        [&](k8s::event_write&& e) { failures.push_back(std::move(e)); }});
     if (complete)
-      forget_converged(planned);
-    record_failures(failures);
-    if (in_flight_.empty())
+      writes_.forget_converged(planned);
+    for (const auto& e : failure_reports_.fresh(std::move(failures)))
+      record(e);
+    if (writes_.idle())
       release_free_memory(); // nothing under way: the pass was the burst
   }
 
@@ -302,71 +302,9 @@ private:
     pools_ = std::move(still);
   }
 
-  // A key a whole pass no longer writes has converged: what was sent for it
-  // is history.
-  void forget_converged(const std::set<std::string>& planned) {
-    for (auto it = sent_for_.begin(); it != sent_for_.end();)
-      it = planned.count(it->first) != 0 || in_flight_.count(it->first) != 0
-             ? std::next(it)
-             : sent_for_.erase(it);
-  }
-
-  // A failure is planned again on every pass while it lasts; it is
-  // reported once per Service and message (a new reason is news, another
-  // pass or our own write to the Service is not).
-  void record_failures(const std::vector<k8s::event_write>& events) {
-    std::map<std::string, std::string> now;
-    for (const auto& e : events) {
-      auto key = e.object.namespace_ + "/" + e.object.name;
-      auto seen = e.event.message;
-      auto it = reported_failures_.find(key);
-      if (it == reported_failures_.end() || it->second != seen)
-        record(e);
-      now.emplace(std::move(key), std::move(seen));
-    }
-    reported_failures_ = std::move(now);
-  }
-
-  // At most `max_in_flight` writes at once (each is a connection of the
-  // client's pool); the rest wait in order, one per key, and a newer plan
-  // replaces a queued write of the same key.
-  static constexpr std::size_t max_in_flight = 16;
-  static constexpr std::size_t max_queued = 2048;
-
-  void send(k8s::api_write w) {
-    if (in_flight_.count(w.key) != 0)
-      return; // its answer triggers another plan
-    // Sent for this version already; the watch has not shown the result.
-    if (auto it = sent_for_.find(w.key); it != sent_for_.end()
-                                         && !w.planned_from.empty()
-                                         && it->second == w.planned_from)
-      return;
-    if (in_flight_.size() >= max_in_flight) {
-      auto [it, fresh] = queued_.insert_or_assign(w.key, std::move(w));
-      if (fresh)
-        queue_order_.push_back(it->first);
-      return;
-    }
-    start(std::move(w));
-  }
-
-  void start_queued() {
-    while (in_flight_.size() < max_in_flight && !queue_order_.empty()) {
-      auto key = std::move(queue_order_.front());
-      queue_order_.pop_front();
-      auto it = queued_.find(key);
-      if (it == queued_.end())
-        continue;
-      auto w = std::move(it->second);
-      queued_.erase(it);
-      if (in_flight_.count(key) == 0)
-        start(std::move(w));
-    }
-  }
-
+  // Sends a write the window let through; its answer comes back as
+  // manager_write_done.
   void start(k8s::api_write w) {
-    in_flight_.emplace(w.key, std::move(w.events));
-    sent_for_[w.key] = w.planned_from;
     auto me = caf::actor_cast<caf::actor>(self_);
     k8s::io::object_ref ref{w.resource, w.namespace_, w.name, w.subresource};
     auto done = [me, key = w.key](k8s::io::api_result r) {
@@ -398,16 +336,12 @@ private:
   }
 
   void on_written(const manager_write_done& d) {
-    if (auto it = in_flight_.find(d.key); it != in_flight_.end()) {
-      if (d.ok)
-        for (const auto& e : it->second)
-          record(e);
-      in_flight_.erase(it);
-    }
-    if (!d.ok)
-      sent_for_.erase(d.key); // failed: the same write may be needed again
-    start_queued();
-    if (in_flight_.empty()) {
+    auto answered = writes_.finish(d.key, d.ok);
+    for (const auto& e : answered.events)
+      record(e);
+    for (auto& w : answered.start)
+      start(std::move(w));
+    if (writes_.idle()) {
       release_free_memory(); // a burst of writes is over
       drop_file_pages();
     }
@@ -469,12 +403,8 @@ private:
   caf::error reason_;
   std::uint64_t timer_generation_ = 0;
   net::coalescer coalescer_{std::chrono::milliseconds{50}};
-  /// key → the Events to record once that write succeeds
-  std::map<std::string, std::vector<k8s::event_write>> in_flight_;
-  std::map<std::string, std::string> reported_failures_; ///< key → message
-  std::map<std::string, std::string> sent_for_; ///< key → resourceVersion
-  std::map<std::string, k8s::api_write> queued_;
-  std::deque<std::string> queue_order_;
+  k8s::write_window writes_;
+  k8s::failure_reports failure_reports_;
   caf::actor recorder_;
   caf::actor elector_;
   caf::actor announcer_;
