@@ -81,3 +81,14 @@ EOF
     node_json "node-$i" "$ip" True | k create -f - >/dev/null
   done
 }
+
+# web_endpoints <node number...>: the EndpointSlice of default/web with one
+# ready endpoint (10.244.0.N) on each of those nodes; none: no endpoints.
+web_endpoints() {
+  local n eps=""
+  for n in "$@"; do
+    eps+="{\"addresses\":[\"10.244.0.$n\"],\"conditions\":{\"ready\":true},\"nodeName\":\"node-$n\"},"
+  done
+  printf '{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"web-x","namespace":"default","labels":{"kubernetes.io/service-name":"web"}},"addressType":"IPv4","endpoints":[%s],"ports":[{"port":8080,"protocol":"TCP"}]}' "${eps%,}" |
+    k apply -f - >/dev/null
+}

@@ -104,15 +104,7 @@ spec:
   externalTrafficPolicy: Local
   ports: [{port: 80, protocol: TCP}]
 EOF
-slice() { # slice <node...>: the EndpointSlice of web, one endpoint per node
-  local n eps=""
-  for n in "$@"; do
-    eps+="{\"addresses\":[\"10.244.0.${n#node-}\"],\"conditions\":{\"ready\":true},\"nodeName\":\"$n\"},"
-  done
-  printf '{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"web-x","namespace":"default","labels":{"kubernetes.io/service-name":"web"}},"addressType":"IPv4","endpoints":[%s],"ports":[{"port":8080,"protocol":"TCP"}]}' "${eps%,}" \
-    | k apply -f - >/dev/null
-}
-slice node-1 node-2 node-3
+web_endpoints 1 2 3
 
 # ------------------------------------------------------------- managers ----
 declare -A mpid=()
@@ -156,7 +148,7 @@ poll_until 35 field_is tor m1 advertisedPaths 3 ||
   fail "step 1: BgpPeer status advertisedPaths: '$(peer_field tor m1 advertisedPaths)'"
 step_ok 1b "BgpPeer status: m1 ESTABLISHED, 3 paths advertised" "$t1"
 
-slice node-2
+web_endpoints 2
 expect_fib 2 "scaled to 1 endpoint → 1 next hop" "$N2"
 k patch svc web --type merge -p '{"spec":{"externalTrafficPolicy":"Cluster"}}' >/dev/null
 expect_fib 3 "ETP Cluster → all 5 Ready nodes" "$N1 $N2 $N3 $N4 $N5"
@@ -177,7 +169,7 @@ k patch node node-5 --subresource=status --type merge \
   -p '{"status":{"conditions":[{"type":"Ready","status":"False"}]}}' >/dev/null
 expect_fib 4 "a node NotReady → 4" "$N1 $N2 $N3 $N4"
 k patch svc web --type merge -p '{"spec":{"externalTrafficPolicy":"Local"}}' >/dev/null
-slice
+web_endpoints
 expect_fib 5 "ETP Local, last endpoint gone → withdrawn" ""
 events() {
   k get events -A -o jsonpath='{range .items[*]}{.reason}{"\n"}{end}'

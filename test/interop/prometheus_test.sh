@@ -63,20 +63,8 @@ spec:
   type: LoadBalancer
   externalTrafficPolicy: Local
   ports: [{port: 80, protocol: TCP}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata:
-  name: web-x
-  namespace: default
-  labels: {kubernetes.io/service-name: web}
-addressType: IPv4
-endpoints:
-- {addresses: [10.244.0.1], conditions: {ready: true}, nodeName: node-1}
-- {addresses: [10.244.0.2], conditions: {ready: true}, nodeName: node-2}
-- {addresses: [10.244.0.3], conditions: {ready: true}, nodeName: node-3}
-ports: [{port: 8080, protocol: TCP}]
 YAML
+web_endpoints 1 2 3
 echo "tok-$RANDOM$RANDOM" >"$WORK/admin-token"
 start_bg m1 ip netns exec "$NS_M1" "$porter" manager \
   --kubeconfig "$WORK/kubeconfig" --namespace porter-system --identity m1 \

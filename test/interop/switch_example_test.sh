@@ -90,15 +90,7 @@ spec:
   externalTrafficPolicy: Local
   ports: [{port: 80, protocol: TCP}]
 YAML
-slice() { # slice <node number...>: web's endpoints on those nodes
-  local n eps=""
-  for n in "$@"; do
-    eps+="{\"addresses\":[\"10.244.0.$n\"],\"conditions\":{\"ready\":true},\"nodeName\":\"node-$n\"},"
-  done
-  printf '{"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"web-x","namespace":"default","labels":{"kubernetes.io/service-name":"web"}},"addressType":"IPv4","endpoints":[%s],"ports":[{"port":8080,"protocol":"TCP"}]}' "${eps%,}" |
-    k apply -f - >/dev/null
-}
-slice 1 2 3
+web_endpoints 1 2 3
 start_bg m1 ip netns exec "$NS_M1" "$porter" manager \
   --kubeconfig "$WORK/kubeconfig" --namespace porter-system --identity m1 \
   --node-name node-1 --admin-listen 127.0.0.1:0 \
@@ -113,7 +105,7 @@ switch_view | sed -n '1,40p'
 step_ok 1 "$daemon from config/switch/$daemon.conf: 3 ADD-PATH paths → one 3-way ECMP route" "$t"
 
 t=$(now_us)
-slice 1 3
+web_endpoints 1 3
 poll_until 15 fib_is "$N1 $N3" ||
   fail "after node-2 lost its endpoint: FIB '$(fib)', want '$N1 $N3'"
 step_ok 2 "an endpoint gone → its node's path withdrawn, 2-way ECMP" "$t"
