@@ -8,20 +8,6 @@ namespace porter::sim {
 
 namespace {
 
-std::vector<std::string> segments(std::string_view path) {
-  std::vector<std::string> out;
-  while (!path.empty()) {
-    auto slash = path.find('/');
-    auto seg = path.substr(0, slash);
-    if (!seg.empty())
-      out.push_back(percent_decode(seg));
-    if (slash == std::string_view::npos)
-      break;
-    path.remove_prefix(slash + 1);
-  }
-  return out;
-}
-
 std::string lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out)
@@ -89,7 +75,7 @@ request_attributes request_attributes_of(std::string_view method,
   auto query = parse_query(q == std::string_view::npos ? std::string_view{}
                                                        : target.substr(q + 1));
   r.verb = lower(method);
-  auto parts = segments(r.path);
+  auto parts = split_path(r.path);
   std::size_t i = 0;
   if (parts.empty() || (parts[0] != "api" && parts[0] != "apis"))
     return r;

@@ -14,20 +14,6 @@ int hex_value(char c) {
   return -1;
 }
 
-std::vector<std::string> split_path(std::string_view path) {
-  std::vector<std::string> out;
-  while (!path.empty()) {
-    auto slash = path.find('/');
-    auto seg = path.substr(0, slash);
-    if (!seg.empty())
-      out.push_back(percent_decode(seg));
-    if (slash == std::string_view::npos)
-      break;
-    path.remove_prefix(slash + 1);
-  }
-  return out;
-}
-
 // The part after /api/v1 or /apis/G/V.
 route resource_route(route r, const std::vector<std::string>& s,
                      std::size_t i) {
@@ -68,6 +54,20 @@ route only(route_kind k) {
 }
 
 } // namespace
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  while (!path.empty()) {
+    auto slash = path.find('/');
+    auto seg = path.substr(0, slash);
+    if (!seg.empty())
+      out.push_back(percent_decode(seg));
+    if (slash == std::string_view::npos)
+      break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
 
 std::string percent_decode(std::string_view s) {
   std::string out;

@@ -32,6 +32,9 @@ struct api_response {
 using query_map = std::map<std::string, std::string, std::less<>>;
 
 std::string percent_decode(std::string_view s);
+
+/// The non-empty segments of a URL path, each percent-decoded.
+std::vector<std::string> split_path(std::string_view path);
 query_map parse_query(std::string_view q);
 /// Go's strconv.ParseBool.
 std::optional<bool> parse_go_bool(std::string_view s);
