@@ -24,6 +24,24 @@ public:
   static inline const char* name = "bgp_session";
 
   explicit bgp_session_state(caf::event_based_actor* self) : self_(self) {}
+  // The peer is gone, or its session starts over: so are its samples
+  // (counters of a new session start from zero, as Prometheus expects).
+  ~bgp_session_state() {
+    const net::metric_labels peer{{"peer", args_.peer.name}};
+    for (const char* m :
+         {"porter_bgp_session_up", "porter_bgp_session_state",
+          "porter_bgp_session_uptime_seconds", "porter_bgp_session_flaps_total",
+          "porter_bgp_updates_sent_total", "porter_bgp_updates_received_total",
+          "porter_bgp_prefixes_advertised"})
+      metrics::remove(m, peer);
+    for (std::size_t t = 1; t < stats_.messages_in.size(); ++t) {
+      const net::metric_labels typed{
+        {"peer", args_.peer.name},
+        {"type", bgp::metric_name(static_cast<bgp::message_type>(t))}};
+      metrics::remove("porter_bgp_messages_received_total", typed);
+      metrics::remove("porter_bgp_messages_sent_total", typed);
+    }
+  }
 
   caf::behavior make_behavior(session_args args) {
     args_ = std::move(args);

@@ -159,6 +159,13 @@ uptime=$(query 'porter_bgp_session_uptime_seconds{peer="tor"}')
 step_ok 1d "metrics: state 6 and $state_b, $bird_paths prefixes = BIRD's, uptime ${uptime}s, 1 allocation" "$t"
 
 t=$(now_us)
+k delete bgppeer tor-b >/dev/null
+tor_b_gone() { [ -z "$(query 'porter_bgp_session_state{peer="tor-b"}')" ] && [ "$(query 'porter_actors{kind="bgp_session"}')" = 1 ]; }
+poll_until 10 tor_b_gone ||
+  fail "after deleting BgpPeer tor-b: state '$(query 'porter_bgp_session_state{peer="tor-b"}')', sessions '$(query 'porter_actors{kind="bgp_session"}')'"
+step_ok 1da "BgpPeer deleted: its samples and its session actor are gone" "$t"
+
+t=$(now_us)
 described=$(k describe bgppeer tor)
 grep -Eq 'Session State: +ESTABLISHED' <<<"$described" ||
   { echo "$described"; fail "kubectl describe bgppeer: no Established state"; }
