@@ -44,13 +44,6 @@ public:
       actor_registry::set_summary(id_, summarize_());
   }
 
-  /// Refreshes the summary outside a message (a state the actor reached
-  /// from its start-up code).
-  void refresh() {
-    if (id_ != 0 && summarize_)
-      actor_registry::set_summary(id_, summarize_());
-  }
-
   template <class... Handlers>
   caf::behavior behavior(Handlers... handlers) {
     return caf::behavior{wrap(std::move(handlers))...};

@@ -4,6 +4,7 @@
 // ("integer overflow", "division by zero"), string and list concatenation.
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "sim/apiserver/cel_ast.hpp"
 
@@ -39,8 +40,11 @@ long double number(const value& v) {
   }
 }
 
-result int_arith(const std::string& op, std::int64_t a, std::int64_t b) {
-  std::int64_t r = 0;
+// CEL's int and uint arithmetic: overflow and division by zero are errors,
+// never wrapped values (cel-spec, "Numeric values").
+template <class T>
+result checked_arith(const std::string& op, T a, T b) {
+  T r = 0;
   bool overflow = false;
   if (op == "+")
     overflow = __builtin_add_overflow(a, b, &r);
@@ -50,31 +54,20 @@ result int_arith(const std::string& op, std::int64_t a, std::int64_t b) {
     overflow = __builtin_mul_overflow(a, b, &r);
   else if (b == 0)
     return fail(op == "/" ? "division by zero" : "modulus by zero");
-  else if (a == std::numeric_limits<std::int64_t>::min() && b == -1)
-    overflow = true;
+  else if (std::is_signed_v<T> && a == std::numeric_limits<T>::min()
+           && b == T(-1))
+    overflow = true; // INT64_MIN / -1 does not fit
   else
     r = op == "/" ? a / b : a % b;
-  if (overflow)
-    return fail("integer overflow");
-  return value::integer(r);
-}
-
-result uint_arith(const std::string& op, std::uint64_t a, std::uint64_t b) {
-  std::uint64_t r = 0;
-  bool overflow = false;
-  if (op == "+")
-    overflow = __builtin_add_overflow(a, b, &r);
-  else if (op == "-")
-    overflow = __builtin_sub_overflow(a, b, &r);
-  else if (op == "*")
-    overflow = __builtin_mul_overflow(a, b, &r);
-  else if (b == 0)
-    return fail(op == "/" ? "division by zero" : "modulus by zero");
-  else
-    r = op == "/" ? a / b : a % b;
-  if (overflow)
-    return fail("unsigned integer overflow");
-  return value::uinteger(r);
+  if constexpr (std::is_signed_v<T>) {
+    if (overflow)
+      return fail("integer overflow");
+    return value::integer(r);
+  } else {
+    if (overflow)
+      return fail("unsigned integer overflow");
+    return value::uinteger(r);
+  }
 }
 
 result arithmetic(const std::string& op, const value& a, const value& b) {
@@ -82,9 +75,9 @@ result arithmetic(const std::string& op, const value& a, const value& b) {
     return no_overload();
   switch (a.type()) {
     case kind::int_type:
-      return int_arith(op, a.as_int(), b.as_int());
+      return checked_arith<std::int64_t>(op, a.as_int(), b.as_int());
     case kind::uint_type:
-      return uint_arith(op, a.as_uint(), b.as_uint());
+      return checked_arith<std::uint64_t>(op, a.as_uint(), b.as_uint());
     case kind::double_type:
       if (op == "%")
         return no_overload();

@@ -92,6 +92,7 @@ TEST(Cel, Arithmetic) {
     {"1 % 0 == 1", "error: modulus by zero"},
     {"9223372036854775807 + 1 > 0", "error: integer overflow"},
     {"0u - 1u > 0u", "error: unsigned integer overflow"},
+    {"(-9223372036854775807 - 1) / -1 > 0", "error: integer overflow"},
     {"dyn(1) + dyn(1u) == 2", "error: no such overload"},
   });
 }
